@@ -1,0 +1,124 @@
+// A published table is declared once, as an Effect schema whose fields carry column metadata.
+// Its TypeScript row type, validation, CSV header, Arrow schema, Frictionless Table Schema and
+// codebook entry are all derived from that one declaration (see pipeline/publish/*).
+import { Schema, SchemaAST } from "effect"
+
+/** How a column is stored: decides its Arrow type and its Frictionless type. */
+export type ColumnKind =
+  | "string" // free text, Arrow Utf8
+  | "id" // a repeated identifier or category, Arrow Dictionary<Utf8, Int32>
+  | "integer" // Arrow Int32
+  | "number" // Arrow Float64
+  | "boolean" // Arrow Bool
+
+export interface ColumnMeta {
+  readonly kind: ColumnKind
+  readonly description: string
+  readonly nullable: boolean
+  readonly unit?: string
+  readonly formula?: string
+  /** The closed set of values a categorical column takes. */
+  readonly values?: ReadonlyArray<string>
+  readonly minimum?: number
+  readonly maximum?: number
+}
+
+type Extra = Partial<Pick<ColumnMeta, "unit" | "formula" | "minimum" | "maximum">>
+
+const COLUMN = "pipeline/column"
+
+const annotate = <S extends Schema.Top>(schema: S, meta: ColumnMeta): S["Rebuild"] =>
+  schema.annotate({ [COLUMN]: meta, description: meta.description })
+
+const withExtra = (extra: Extra | undefined) => {
+  const meta: { -readonly [K in keyof Extra]: Extra[K] } = {}
+  if (extra?.unit !== undefined) meta.unit = extra.unit
+  if (extra?.formula !== undefined) meta.formula = extra.formula
+  if (extra?.minimum !== undefined) meta.minimum = extra.minimum
+  if (extra?.maximum !== undefined) meta.maximum = extra.maximum
+  return meta
+}
+
+const numberSchema = (base: Schema.Number | Schema.Int, extra: Extra | undefined) => {
+  const checks = [
+    ...(extra?.minimum !== undefined ? [Schema.isGreaterThanOrEqualTo(extra.minimum)] : []),
+    ...(extra?.maximum !== undefined ? [Schema.isLessThanOrEqualTo(extra.maximum)] : [])
+  ]
+  const [first, ...rest] = checks
+  return first === undefined ? base : base.check(first, ...rest)
+}
+
+/** Column constructors: each returns an Effect schema that knows how it is published. */
+export const Column = {
+  string: (description: string, extra?: Extra) =>
+    annotate(Schema.String, { kind: "string", description, nullable: false, ...withExtra(extra) }),
+  id: (description: string, extra?: Extra) =>
+    annotate(Schema.NonEmptyString, { kind: "id", description, nullable: false, ...withExtra(extra) }),
+  integer: (description: string, extra?: Extra) =>
+    annotate(numberSchema(Schema.Int, extra), { kind: "integer", description, nullable: false, ...withExtra(extra) }),
+  number: (description: string, extra?: Extra) =>
+    annotate(numberSchema(Schema.Finite, extra), { kind: "number", description, nullable: false, ...withExtra(extra) }),
+  boolean: (description: string) => annotate(Schema.Boolean, { kind: "boolean", description, nullable: false }),
+  literal: <const L extends ReadonlyArray<string>>(values: L, description: string) =>
+    annotate(Schema.Literals(values), { kind: "id", description, nullable: false, values }),
+  /** Missing values are published as null in Arrow and as an empty field in CSV. */
+  nullable: <S extends Schema.Top>(column: S) =>
+    annotate(Schema.NullOr(column), { ...columnMeta(column.ast), nullable: true })
+}
+
+export const columnMeta = (ast: SchemaAST.AST): ColumnMeta => {
+  const meta = SchemaAST.resolve(ast)?.[COLUMN] as ColumnMeta | undefined
+  if (meta === undefined) throw new Error("a table field was declared without Column.*")
+  return meta
+}
+
+export interface ForeignKey {
+  readonly fields: ReadonlyArray<string>
+  readonly table: string
+  readonly reference: ReadonlyArray<string>
+}
+
+export interface TableDefinition<Fields extends Schema.Struct.Fields> {
+  readonly name: string
+  readonly title: string
+  readonly description: string
+  /** What one row stands for, for the codebook ("one removed span"). */
+  readonly rowPer: string
+  readonly fields: Fields
+  readonly primaryKey: ReadonlyArray<keyof Fields & string>
+  readonly foreignKeys?: ReadonlyArray<ForeignKey>
+  /** The documented, deterministic row order. */
+  readonly orderedBy: ReadonlyArray<keyof Fields & string>
+  /** Which stage writes the table, for the codebook. */
+  readonly stage: string
+}
+
+export interface Table<Fields extends Schema.Struct.Fields = Schema.Struct.Fields>
+  extends TableDefinition<Fields> {
+  readonly schema: Schema.Struct<Fields>
+  readonly columns: ReadonlyArray<{ readonly name: string; readonly meta: ColumnMeta }>
+}
+
+export const defineTable = <const Fields extends Schema.Struct.Fields>(
+  definition: TableDefinition<Fields>
+): Table<Fields> => ({
+  ...definition,
+  schema: Schema.Struct(definition.fields),
+  columns: Object.entries(definition.fields).map(([name, field]) => ({ name, meta: columnMeta(field.ast) }))
+})
+
+export type Row<T extends Table<any>> = T["schema"]["Type"]
+
+/** Compares two rows by the table's declared order (numbers numerically, strings by code unit). */
+export const compareRows = <T extends Table<any>>(table: T) => (a: Row<T>, b: Row<T>): number => {
+  for (const key of table.orderedBy) {
+    const x = (a as Record<string, unknown>)[key]
+    const y = (b as Record<string, unknown>)[key]
+    if (x === y) continue
+    if (x === null) return -1
+    if (y === null) return 1
+    if (typeof x === "number" && typeof y === "number") return x - y
+    return String(x) < String(y) ? -1 : 1
+  }
+  return 0
+}
