@@ -1,7 +1,7 @@
 // A published table is declared once, as an Effect schema whose fields carry column metadata.
 // Its TypeScript row type, validation, CSV header, Arrow schema, Frictionless Table Schema and
 // codebook entry are all derived from that one declaration (see pipeline/publish/*).
-import { Schema, SchemaAST } from "effect"
+import { type Result, Schema, SchemaAST } from "effect"
 
 /** How a column is stored: decides its Arrow type and its Frictionless type. */
 export type ColumnKind =
@@ -96,16 +96,22 @@ export interface TableDefinition<Fields extends Schema.Struct.Fields> {
 export interface Table<Fields extends Schema.Struct.Fields = Schema.Struct.Fields>
   extends TableDefinition<Fields> {
   readonly schema: Schema.Struct<Fields>
+  /** Validates one row (all problems reported, not just the first). */
+  readonly decodeRow: (input: unknown) => Result.Result<Schema.Struct<Fields>["Type"], Schema.SchemaError>
   readonly columns: ReadonlyArray<{ readonly name: string; readonly meta: ColumnMeta }>
 }
 
 export const defineTable = <const Fields extends Schema.Struct.Fields>(
   definition: TableDefinition<Fields>
-): Table<Fields> => ({
-  ...definition,
-  schema: Schema.Struct(definition.fields),
-  columns: Object.entries(definition.fields).map(([name, field]) => ({ name, meta: columnMeta(field.ast) }))
-})
+): Table<Fields> => {
+  const schema = Schema.Struct(definition.fields)
+  return {
+    ...definition,
+    schema,
+    decodeRow: (input) => Schema.decodeUnknownResult(schema as any)(input, { errors: "all" }) as any,
+    columns: Object.entries(definition.fields).map(([name, field]) => ({ name, meta: columnMeta(field.ast) }))
+  }
+}
 
 export type Row<T extends Table<any>> = T["schema"]["Type"]
 

@@ -1,0 +1,239 @@
+// The whole pipeline, top to bottom: a document goes from raw/ through ingest, clean, segment and annotate
+// one at a time; the tables are assembled, then published as one versioned dataset.
+import { Console, Effect, Stream } from "effect"
+import type { Row, Table } from "../schemas/table.ts"
+import { documents } from "../schemas/documents.ts"
+import { texts } from "../schemas/texts.ts"
+import { cleaningLog } from "../schemas/cleaning_log.ts"
+import { sentences } from "../schemas/sentences.ts"
+import { tokens } from "../schemas/tokens.ts"
+import { entities } from "../schemas/entities.ts"
+import type { OutletRow } from "../schemas/inputs/outlets.ts"
+import type { BoilerplateCodebook } from "../schemas/inputs/boilerplate.ts"
+import { readDocument, readManifest, type RawDocument } from "./ingest.ts"
+import { loadCodebooks } from "./codebooks.ts"
+import { assignOutlet } from "./outlets.ts"
+import { clean } from "./clean.ts"
+import { analyse } from "./nlp.ts"
+import { segment, type Segmentation } from "./segment.ts"
+import { annotate } from "./annotate.ts"
+import { compileGazetteer, type CompiledGazetteer } from "./entities.ts"
+import { publish, type TableData } from "./publish.ts"
+import { softwareVersions } from "./software.ts"
+
+export interface PipelineOptions {
+  readonly rawDir: string
+  readonly outDir: string
+  /** Overrides dataset.yaml's version. */
+  readonly version?: string
+  /** Progress lines on stderr. */
+  readonly progress?: (line: string) => void
+}
+
+interface DocumentContext {
+  readonly outlets: ReadonlyMap<string, OutletRow>
+  readonly boilerplate: BoilerplateCodebook
+  readonly gazetteer: CompiledGazetteer
+}
+
+export interface ProcessedDocument {
+  readonly document: Row<typeof documents>
+  readonly text: Row<typeof texts>
+  readonly cleaningLog: ReadonlyArray<Row<typeof cleaningLog>>
+  readonly sentences: ReadonlyArray<Row<typeof sentences>>
+  readonly tokens: ReadonlyArray<Row<typeof tokens>>
+  readonly entities: ReadonlyArray<Row<typeof entities>>
+  readonly warnings: ReadonlyArray<string>
+}
+
+const sentenceRows = (docId: string, segmentation: Segmentation, text: string): Array<Row<typeof sentences>> =>
+  segmentation.sentences.map((sentence, index) => ({
+    doc_id: docId,
+    sentence_id: `${docId}#s${index}`,
+    paragraph: sentence.paragraph,
+    index,
+    start: sentence.start,
+    end: sentence.end,
+    text: text.slice(sentence.start, sentence.end),
+    n_tokens: 0,
+    is_heading: sentence.isHeading
+  }))
+
+const countTokensPerSentence = (
+  rows: ReadonlyArray<Row<typeof sentences>>,
+  tokenRows: ReadonlyArray<Row<typeof tokens>>
+): Array<Row<typeof sentences>> => {
+  const counts = new Map<string, number>()
+  for (const token of tokenRows) counts.set(token.sentence_id, (counts.get(token.sentence_id) ?? 0) + 1)
+  return rows.map((row) => ({ ...row, n_tokens: counts.get(row.sentence_id) ?? 0 }))
+}
+
+/** Stages 2–4 for one document: pure, so it can later run in a worker or come from a cache. */
+export const processDocument = (doc: RawDocument, context: DocumentContext): ProcessedDocument => {
+  const { source } = doc
+  const outlet = assignOutlet(source, doc.raw, context.outlets) // before cleaning: cues live in boilerplate
+  const cleaned = clean(doc.raw, context.boilerplate)
+  const analysis = analyse(cleaned.text) // one wink-nlp pass, shared by segment and annotate
+  const segmentation = segment(cleaned.text, analysis)
+  const annotation = annotate(source.doc_id, cleaned.text, analysis, sentenceRows(source.doc_id, segmentation, cleaned.text), context.gazetteer)
+  const sentenceTable = countTokensPerSentence(sentenceRows(source.doc_id, segmentation, cleaned.text), annotation.tokens)
+
+  const title = source.title ?? cleaned.found.title?.value ?? null
+  const author = source.author ?? cleaned.found.author?.value ?? null
+  const document: Row<typeof documents> = {
+    doc_id: source.doc_id,
+    file: source.file,
+    outlet_id: outlet.outlet_id,
+    outlet: outlet.outlet,
+    country: outlet.country,
+    camp: outlet.camp,
+    outlet_source: outlet.outlet_source,
+    outlet_evidence: outlet.outlet_evidence,
+    genre: source.genre,
+    language: source.language,
+    title,
+    title_source: source.title !== null ? "manifest" : title !== null ? "text" : null,
+    author,
+    author_source: source.author !== null ? "manifest" : author !== null ? "text" : null,
+    published: source.published,
+    url: source.url,
+    n_chars_raw: doc.raw.length,
+    n_chars_clean: cleaned.text.length,
+    n_paragraphs: segmentation.paragraphs.length,
+    n_sentences: sentenceTable.length,
+    n_tokens: annotation.tokens.length,
+    sha256_raw: doc.sha256
+  }
+  return {
+    document,
+    text: { doc_id: source.doc_id, text_clean: cleaned.text },
+    cleaningLog: cleaned.removed.map((span) => ({
+      doc_id: source.doc_id,
+      start: span.start,
+      end: span.end,
+      removed_text: span.text,
+      rule: span.rule
+    })),
+    sentences: sentenceTable,
+    tokens: annotation.tokens,
+    entities: annotation.entities,
+    warnings: outlet.warning === null ? [] : [outlet.warning]
+  }
+}
+
+/** Every record crossing a stage boundary is checked against its table's schema. */
+const checkRows = <T extends Table<any>>(table: T, rows: ReadonlyArray<Row<T>>, docId: string) => {
+  for (const row of rows) {
+    const result = table.decodeRow(row)
+    if (result._tag === "Failure") {
+      return Effect.die(new Error(`${docId}: a ${table.name} row failed its schema (${result.failure.message}); this is a pipeline bug`))
+    }
+  }
+  return Effect.void
+}
+
+const checkDocument = (processed: ProcessedDocument) =>
+  Effect.gen(function* () {
+    const docId = processed.document.doc_id
+    yield* checkRows(documents, [processed.document], docId)
+    yield* checkRows(texts, [processed.text], docId)
+    yield* checkRows(cleaningLog, processed.cleaningLog, docId)
+    yield* checkRows(sentences, processed.sentences, docId)
+    yield* checkRows(tokens, processed.tokens, docId)
+    yield* checkRows(entities, processed.entities, docId)
+    return processed
+  })
+
+const byDocId = (a: ProcessedDocument, b: ProcessedDocument) =>
+  a.document.doc_id < b.document.doc_id ? -1 : a.document.doc_id > b.document.doc_id ? 1 : 0
+
+const assembleTables = (processed: ReadonlyArray<ProcessedDocument>): ReadonlyArray<TableData> => {
+  const ordered = [...processed].sort(byDocId)
+  return [
+    { table: documents, rows: ordered.map((doc) => doc.document) },
+    { table: texts, rows: ordered.map((doc) => doc.text) },
+    { table: cleaningLog, rows: ordered.flatMap((doc) => doc.cleaningLog) },
+    { table: sentences, rows: ordered.flatMap((doc) => doc.sentences) },
+    { table: tokens, rows: ordered.flatMap((doc) => doc.tokens) },
+    { table: entities, rows: ordered.flatMap((doc) => doc.entities) }
+  ]
+}
+
+export interface PipelineSummary {
+  readonly documents: number
+  readonly paragraphs: number
+  readonly sentences: number
+  readonly tokens: number
+  readonly entities: number
+  readonly removedSpans: number
+  readonly output: string
+  readonly status: "published" | "unchanged"
+  readonly warnings: ReadonlyArray<string>
+}
+
+export const runPipeline = (options: PipelineOptions) =>
+  Effect.gen(function* () {
+    const progress = options.progress ?? (() => {})
+    // 1. ingest: the manifest, the outlet registry, the dataset card, the codebooks
+    const manifest = yield* readManifest(options.rawDir)
+    const dataset = options.version === undefined ? manifest.dataset : { ...manifest.dataset, version: options.version }
+    const codebooks = yield* loadCodebooks(options.rawDir)
+    const context: DocumentContext = {
+      outlets: manifest.outlets,
+      boilerplate: codebooks.boilerplate,
+      gazetteer: compileGazetteer(codebooks.gazetteer)
+    }
+    const total = manifest.sources.length
+
+    // 1–4, a document at a time: read, clean, segment, annotate
+    const processed = yield* Stream.fromIterable(manifest.sources).pipe(
+      Stream.mapEffect(({ line, row }) => readDocument(options.rawDir, row, line)),
+      Stream.map((doc) => processDocument(doc, context)),
+      Stream.mapEffect(checkDocument),
+      Stream.zipWithIndex,
+      Stream.tap(([doc, index]) => Effect.sync(() => progress(`[${index + 1}/${total}] ${doc.document.doc_id}`))),
+      Stream.map(([doc]) => doc),
+      Stream.runCollect
+    )
+
+    // 6. publish
+    const tables = assembleTables(processed)
+    const result = yield* publish({
+      outDir: options.outDir,
+      dataset,
+      tables,
+      provenance: {
+        inputs: [
+          ...manifest.inputs,
+          ...[...processed].sort(byDocId).map((doc) => ({ path: `texts/${doc.document.file}`, sha256: doc.document.sha256_raw }))
+        ],
+        codebooks: codebooks.provenance,
+        parameters: {},
+        software: softwareVersions()
+      }
+    })
+    const count = (name: string) => tables.find((entry) => entry.table.name === name)?.rows.length ?? 0
+    return {
+      documents: processed.length,
+      paragraphs: processed.reduce((sum, doc) => sum + doc.document.n_paragraphs, 0),
+      sentences: count("sentences"),
+      tokens: count("tokens"),
+      entities: count("entities"),
+      removedSpans: count("cleaning_log"),
+      output: result.path,
+      status: result.status,
+      warnings: processed.flatMap((doc) => doc.warnings)
+    } satisfies PipelineSummary
+  })
+
+export const printSummary = (summary: PipelineSummary) =>
+  Console.error([
+    `${summary.status === "published" ? "Published" : "Unchanged (already published, identical)"}: ${summary.output}`,
+    `  documents     ${summary.documents}`,
+    `  paragraphs    ${summary.paragraphs}`,
+    `  sentences     ${summary.sentences}`,
+    `  tokens        ${summary.tokens}`,
+    `  entities      ${summary.entities}`,
+    `  removed spans ${summary.removedSpans}`,
+    ...summary.warnings.map((warning) => `  warning: ${warning}`)
+  ].join("\n"))

@@ -1,0 +1,117 @@
+// datapackage.json (Frictionless Data Package v2) and manifest.json, both derived from the table schemas
+// and the files actually written. No timestamps: the same inputs give the same bytes.
+import type { ColumnKind, Table } from "../../schemas/table.ts"
+import type { DatasetCard } from "../../schemas/inputs/dataset.ts"
+
+export interface RenderedFile {
+  /** Path inside the version folder, with forward slashes. */
+  readonly path: string
+  readonly bytes: Uint8Array
+  readonly sha256: string
+  /** Data rows, for table files. */
+  readonly rows?: number
+  readonly table?: string
+}
+
+const frictionlessType = (kind: ColumnKind): string =>
+  kind === "id" ? "string" : kind
+
+export const tableSchema = (table: Table<any>) => ({
+  fields: table.columns.map(({ name, meta }) => ({
+    name,
+    type: frictionlessType(meta.kind),
+    description: [meta.description, meta.unit ? `Unit: ${meta.unit}.` : "", meta.formula ? `Formula: ${meta.formula}.` : ""]
+      .filter((part) => part !== "").join(" "),
+    constraints: {
+      required: !meta.nullable,
+      ...(meta.values ? { enum: [...meta.values] } : {}),
+      ...(meta.minimum !== undefined ? { minimum: meta.minimum } : {}),
+      ...(meta.maximum !== undefined ? { maximum: meta.maximum } : {})
+    }
+  })),
+  missingValues: [""],
+  primaryKey: [...table.primaryKey],
+  ...(table.foreignKeys && table.foreignKeys.length > 0
+    ? {
+      foreignKeys: table.foreignKeys.map((key) => ({
+        fields: [...key.fields],
+        reference: { resource: key.table, fields: [...key.reference] }
+      }))
+    }
+    : {})
+})
+
+const fileOf = (files: ReadonlyArray<RenderedFile>, path: string): RenderedFile => {
+  const file = files.find((candidate) => candidate.path === path)
+  if (file === undefined) throw new Error(`no rendered file ${path}`)
+  return file
+}
+
+export const dataPackage = (
+  dataset: DatasetCard,
+  tables: ReadonlyArray<Table<any>>,
+  files: ReadonlyArray<RenderedFile>
+) => ({
+  $schema: "https://datapackage.org/profiles/2.0/datapackage.json",
+  name: dataset.name,
+  title: dataset.title,
+  description: dataset.description,
+  version: dataset.version,
+  licenses: [{ name: dataset.licence.data, title: `Derived tables: ${dataset.licence.data}. Texts: ${dataset.licence.texts}` }],
+  ...(dataset.citation.authors ? { contributors: dataset.citation.authors.map((title) => ({ title, roles: ["creator"] })) } : {}),
+  resources: tables.flatMap((table) => {
+    const csv = fileOf(files, `csv/${table.name}.csv`)
+    const arrow = fileOf(files, `arrow/${table.name}.arrow`)
+    return [
+      {
+        name: table.name,
+        type: "table",
+        path: csv.path,
+        format: "csv",
+        mediatype: "text/csv",
+        encoding: "utf-8",
+        title: table.title,
+        description: table.description,
+        bytes: csv.bytes.length,
+        hash: `sha256:${csv.sha256}`,
+        dialect: { header: true, delimiter: ",", lineTerminator: "\r\n", quoteChar: "\"", doubleQuote: true },
+        schema: tableSchema(table)
+      },
+      {
+        name: `${table.name}-arrow`,
+        path: arrow.path,
+        format: "arrow",
+        mediatype: "application/vnd.apache.arrow.file",
+        title: `${table.title} (Arrow)`,
+        description: `The ${table.name} table in Arrow IPC file format: the same rows, columns and order as ${csv.path}.`,
+        bytes: arrow.bytes.length,
+        hash: `sha256:${arrow.sha256}`
+      }
+    ]
+  })
+})
+
+export interface Provenance {
+  readonly inputs: ReadonlyArray<{ readonly path: string; readonly sha256: string }>
+  readonly codebooks: ReadonlyArray<{ readonly name: string; readonly version: string; readonly path: string; readonly sha256: string; readonly origin: "corpus" | "bundled" }>
+  readonly parameters: Readonly<Record<string, unknown>>
+  readonly software: Readonly<Record<string, string>>
+}
+
+export const manifest = (dataset: DatasetCard, files: ReadonlyArray<RenderedFile>, provenance: Provenance) => ({
+  dataset: { name: dataset.name, version: dataset.version },
+  files: [...files]
+    .sort((a, b) => (a.path < b.path ? -1 : 1))
+    .map((file) => ({
+      path: file.path,
+      sha256: file.sha256,
+      bytes: file.bytes.length,
+      ...(file.rows === undefined ? {} : { rows: file.rows })
+    })),
+  inputs: provenance.inputs,
+  codebooks: provenance.codebooks,
+  parameters: provenance.parameters,
+  software: provenance.software
+})
+
+export const jsonBytes = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`)
