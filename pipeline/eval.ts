@@ -1,12 +1,12 @@
 // `npm run eval -- --gold DIR`: scores the pipeline against an external gold standard and prints
-// one table section per scoring module. To add one (entities), append a Section to `sections`.
+// one table section per scoring module.
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import { renderError } from "./errors.ts"
+import { runCli } from "./cli.ts"
+import type { CompiledGazetteer } from "./entities.ts"
+import { entityScoreRows, loadBundledGazetteer, scoreEntityArticles } from "./eval/entities.ts"
 import { type GoldArticle, loadGold, scoreSentences } from "./eval/sentences.ts"
 import { analyse } from "./nlp.ts"
 import { segment } from "./segment.ts"
@@ -36,7 +36,10 @@ const sentenceSection = (gold: ReadonlyArray<GoldArticle>): Section => {
   }
 }
 
-const sections: ReadonlyArray<(gold: ReadonlyArray<GoldArticle>) => Section> = [sentenceSection]
+const entitySection = (gold: ReadonlyArray<GoldArticle>, gazetteer: CompiledGazetteer): Section => ({
+  title: "Entity mentions (span overlap with gold mentions; all methods, bundled gazetteer)",
+  rows: entityScoreRows(scoreEntityArticles(gold, gazetteer))
+})
 
 const renderSection = ({ title, rows }: Section): string => {
   const labelWidth = Math.max(...rows.map(([label]) => label.length))
@@ -47,8 +50,11 @@ const renderSection = ({ title, rows }: Section): string => {
 const evaluate = (goldDir: string) =>
   Effect.gen(function*() {
     const gold = yield* loadGold(goldDir)
+    const gazetteer = yield* loadBundledGazetteer
     yield* Console.log(`Gold standard: ${goldDir} (${gold.length} articles)`)
-    for (const section of sections) yield* Console.log(`\n${renderSection(section(gold))}`)
+    for (const section of [sentenceSection(gold), entitySection(gold, gazetteer)]) {
+      yield* Console.log(`\n${renderSection(section)}`)
+    }
   })
 
 const command = Command.make(
@@ -59,11 +65,7 @@ const command = Command.make(
       Flag.withDefault(defaultGoldDir)
     )
   },
-  ({ gold }) => evaluate(resolve(gold)).pipe(Effect.tapError((error) => Console.error(renderError(error))))
-).pipe(Command.withDescription("Score sentence segmentation against a gold standard (default: ../shared/eval/gum-news)."))
+  ({ gold }) => evaluate(resolve(gold))
+).pipe(Command.withDescription("Score sentence segmentation and entity mentions against a gold standard (default: ../shared/eval/gum-news)."))
 
-command.pipe(
-  Command.run({ version: "0.1.0" }),
-  Effect.provide(NodeServices.layer),
-  NodeRuntime.runMain({ disableErrorReporting: true })
-)
+runCli(command)
