@@ -3,12 +3,14 @@
 import * as Arrow from "apache-arrow"
 import type { ColumnKind, Row, Table } from "../../schemas/table.ts"
 
-const arrowType = (kind: ColumnKind): Arrow.DataType => {
+// apache-arrow numbers dictionaries from a process-wide counter unless told otherwise; the column's
+// position is given instead, so the bytes do not depend on what else the process has written.
+const arrowType = (kind: ColumnKind, position: number): Arrow.DataType => {
   switch (kind) {
     case "string":
       return new Arrow.Utf8()
     case "id":
-      return new Arrow.Dictionary(new Arrow.Utf8(), new Arrow.Int32())
+      return new Arrow.Dictionary(new Arrow.Utf8(), new Arrow.Int32(), position)
     case "integer":
       return new Arrow.Int32()
     case "number":
@@ -20,8 +22,8 @@ const arrowType = (kind: ColumnKind): Arrow.DataType => {
 
 export const arrowSchema = (table: Table<any>): Arrow.Schema =>
   new Arrow.Schema(
-    table.columns.map(({ name, meta }) =>
-      new Arrow.Field(name, arrowType(meta.kind), meta.nullable, new Map([["description", meta.description]]))
+    table.columns.map(({ name, meta }, position) =>
+      new Arrow.Field(name, arrowType(meta.kind, position), meta.nullable, new Map([["description", meta.description]]))
     ),
     new Map([["table", table.name], ["description", table.description]])
   )
