@@ -1,5 +1,6 @@
-// The whole pipeline, top to bottom: a document goes from raw/ through ingest, clean, segment and annotate
-// one at a time; the tables are assembled, then published as one versioned dataset.
+// The whole pipeline, top to bottom: a document goes from raw/ through ingest, clean, segment, annotate
+// and its own counts one at a time; only the counts are aggregated into the measures; then every table
+// is published as one versioned dataset.
 import { Console, Effect, Stream } from "effect"
 import type { Row, Table } from "../schemas/table.ts"
 import { documents } from "../schemas/documents.ts"
@@ -18,6 +19,23 @@ import { analyse } from "./nlp.ts"
 import { segment, type Segmentation } from "./segment.ts"
 import { annotate } from "./annotate.ts"
 import { compileGazetteer, type CompiledGazetteer } from "./entities.ts"
+import {
+  aggregateMeasures,
+  compileMeasureCodebooks,
+  frameHitRows,
+  frameLexiconRows,
+  measureDocument,
+  measureParameters,
+  type CompiledMeasureCodebooks,
+  type DocumentMeasures
+} from "./measure/index.ts"
+import { termFrequencies } from "../schemas/term_frequencies.ts"
+import { keyness } from "../schemas/keyness.ts"
+import { entitySalience } from "../schemas/entity_salience.ts"
+import { frameLexicon } from "../schemas/frame_lexicon.ts"
+import { frameHits } from "../schemas/frame_hits.ts"
+import { frameScores } from "../schemas/frame_scores.ts"
+import { namingVariants } from "../schemas/naming_variants.ts"
 import { publish, type TableData } from "./publish.ts"
 import { softwareVersions } from "./software.ts"
 
@@ -34,6 +52,7 @@ interface DocumentContext {
   readonly outlets: ReadonlyMap<string, OutletRow>
   readonly boilerplate: BoilerplateCodebook
   readonly gazetteer: CompiledGazetteer
+  readonly measures: CompiledMeasureCodebooks
 }
 
 export interface ProcessedDocument {
@@ -43,6 +62,8 @@ export interface ProcessedDocument {
   readonly sentences: ReadonlyArray<Row<typeof sentences>>
   readonly tokens: ReadonlyArray<Row<typeof tokens>>
   readonly entities: ReadonlyArray<Row<typeof entities>>
+  /** This document's counts for the measure stage (and its frame_hits rows). */
+  readonly measures: DocumentMeasures
   readonly warnings: ReadonlyArray<string>
 }
 
@@ -68,7 +89,7 @@ const countTokensPerSentence = (
   return rows.map((row) => ({ ...row, n_tokens: counts.get(row.sentence_id) ?? 0 }))
 }
 
-/** Stages 2–4 for one document: pure, so it can later run in a worker or come from a cache. */
+/** Stages 2–5a for one document: pure, so it can run in a worker or come from a cache. */
 export const processDocument = (doc: RawDocument, context: DocumentContext): ProcessedDocument => {
   const { source } = doc
   const outlet = assignOutlet(source, doc.raw, context.outlets) // before cleaning: cues live in boilerplate
@@ -104,6 +125,10 @@ export const processDocument = (doc: RawDocument, context: DocumentContext): Pro
     n_tokens: annotation.tokens.length,
     sha256_raw: doc.sha256
   }
+  const measures = measureDocument(
+    { document, text: cleaned.text, sentences: sentenceTable, tokens: annotation.tokens, entities: annotation.entities },
+    context.measures
+  )
   return {
     document,
     text: { doc_id: source.doc_id, text_clean: cleaned.text },
@@ -117,6 +142,7 @@ export const processDocument = (doc: RawDocument, context: DocumentContext): Pro
     sentences: sentenceTable,
     tokens: annotation.tokens,
     entities: annotation.entities,
+    measures,
     warnings: outlet.warning === null ? [] : [outlet.warning]
   }
 }
@@ -141,21 +167,40 @@ const checkDocument = (processed: ProcessedDocument) =>
     yield* checkRows(sentences, processed.sentences, docId)
     yield* checkRows(tokens, processed.tokens, docId)
     yield* checkRows(entities, processed.entities, docId)
+    yield* checkRows(frameHits, processed.measures.frame_hits, docId)
     return processed
   })
 
 const byDocId = (a: ProcessedDocument, b: ProcessedDocument) =>
   a.document.doc_id < b.document.doc_id ? -1 : a.document.doc_id > b.document.doc_id ? 1 : 0
 
-const assembleTables = (processed: ReadonlyArray<ProcessedDocument>): ReadonlyArray<TableData> => {
+const assembleTables = (
+  processed: ReadonlyArray<ProcessedDocument>,
+  codebooks: { readonly frames: Parameters<typeof frameLexiconRows>[0]; readonly measures: CompiledMeasureCodebooks }
+): ReadonlyArray<TableData> => {
   const ordered = [...processed].sort(byDocId)
+  // 5b. measure: only the per-document counts are aggregated, never the texts
+  const measures = aggregateMeasures(
+    ordered.map((doc) => ({
+      groups: { doc_id: doc.document.doc_id, outlet: doc.document.outlet_id, country: doc.document.country, camp: doc.document.camp },
+      measures: doc.measures
+    })),
+    { codebooks: codebooks.measures }
+  )
   return [
     { table: documents, rows: ordered.map((doc) => doc.document) },
     { table: texts, rows: ordered.map((doc) => doc.text) },
     { table: cleaningLog, rows: ordered.flatMap((doc) => doc.cleaningLog) },
     { table: sentences, rows: ordered.flatMap((doc) => doc.sentences) },
     { table: tokens, rows: ordered.flatMap((doc) => doc.tokens) },
-    { table: entities, rows: ordered.flatMap((doc) => doc.entities) }
+    { table: entities, rows: ordered.flatMap((doc) => doc.entities) },
+    { table: termFrequencies, rows: measures.term_frequencies },
+    { table: keyness, rows: measures.keyness },
+    { table: entitySalience, rows: measures.entity_salience },
+    { table: frameLexicon, rows: frameLexiconRows(codebooks.frames) },
+    { table: frameHits, rows: frameHitRows(ordered.map((doc) => doc.measures)) },
+    { table: frameScores, rows: measures.frame_scores },
+    { table: namingVariants, rows: measures.naming_variants }
   ]
 }
 
@@ -181,11 +226,12 @@ export const runPipeline = (options: PipelineOptions) =>
     const context: DocumentContext = {
       outlets: manifest.outlets,
       boilerplate: codebooks.boilerplate,
-      gazetteer: compileGazetteer(codebooks.gazetteer)
+      gazetteer: compileGazetteer(codebooks.gazetteer),
+      measures: compileMeasureCodebooks(codebooks.frames, codebooks.naming)
     }
     const total = manifest.sources.length
 
-    // 1–4, a document at a time: read, clean, segment, annotate
+    // 1–5a, a document at a time: read, clean, segment, annotate, count
     const processed = yield* Stream.fromIterable(manifest.sources).pipe(
       Stream.mapEffect(({ line, row }) => readDocument(options.rawDir, row, line)),
       Stream.map((doc) => processDocument(doc, context)),
@@ -196,8 +242,8 @@ export const runPipeline = (options: PipelineOptions) =>
       Stream.runCollect
     )
 
-    // 6. publish
-    const tables = assembleTables(processed)
+    // 5b–6. aggregate the measures, publish
+    const tables = assembleTables(processed, { frames: codebooks.frames, measures: context.measures })
     const result = yield* publish({
       outDir: options.outDir,
       dataset,
@@ -208,7 +254,7 @@ export const runPipeline = (options: PipelineOptions) =>
           ...[...processed].sort(byDocId).map((doc) => ({ path: `texts/${doc.document.file}`, sha256: doc.document.sha256_raw }))
         ],
         codebooks: codebooks.provenance,
-        parameters: {},
+        parameters: measureParameters({ codebooks: context.measures }),
         software: softwareVersions()
       }
     })
