@@ -1,13 +1,15 @@
 // `npm run eval -- --gold DIR`: scores the pipeline against an external gold standard and prints
 // one table section per scoring module.
+import { writeFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Console, Effect } from "effect"
+import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCli } from "./cli.ts"
 import type { CompiledGazetteer } from "./entities.ts"
 import { entityScoreRows, loadBundledGazetteer, scoreEntityArticles } from "./eval/entities.ts"
 import { type GoldArticle, loadGold, scoreSentences } from "./eval/sentences.ts"
+import { measureQuality } from "./eval/quality.ts"
 import { analyse } from "./nlp.ts"
 import { segment } from "./segment.ts"
 
@@ -47,8 +49,13 @@ const renderSection = ({ title, rows }: Section): string => {
   return [title, ...rows.map(([label, value]) => `  ${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`)].join("\n")
 }
 
-const evaluate = (goldDir: string) =>
+const evaluate = (goldDir: string, record: Option.Option<string>) =>
   Effect.gen(function*() {
+    if (Option.isSome(record)) {
+      const quality = yield* measureQuality(goldDir)
+      writeFileSync(record.value, `${JSON.stringify(quality, null, 2)}\n`)
+      yield* Console.error(`recorded in ${record.value}`)
+    }
     const gold = yield* loadGold(goldDir)
     const gazetteer = yield* loadBundledGazetteer
     yield* Console.log(`Gold standard: ${goldDir} (${gold.length} articles)`)
@@ -63,9 +70,13 @@ const command = Command.make(
     gold: Flag.String("gold").pipe(
       Flag.withDescription("Folder holding gold.jsonl and the article texts it names"),
       Flag.withDefault(defaultGoldDir)
+    ),
+    record: Flag.String("record").pipe(
+      Flag.withDescription("Also write the headline figures as JSON to this file (pipeline/eval/quality.json is shown in every dataset's codebook)"),
+      Flag.optional
     )
   },
-  ({ gold }) => evaluate(resolve(gold))
+  ({ gold, record }) => evaluate(resolve(gold), record)
 ).pipe(Command.withDescription("Score sentence segmentation and entity mentions against a gold standard (default: ../shared/eval/gum-news)."))
 
 runCli(command)

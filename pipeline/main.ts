@@ -3,6 +3,7 @@ import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCli } from "./cli.ts"
 import { printSummary, runPipeline } from "./pipeline.ts"
+import { stderrProgress } from "./progress.ts"
 import { SemVer } from "../schemas/inputs/dataset.ts"
 
 const pipeline = Command.make(
@@ -21,7 +22,7 @@ const pipeline = Command.make(
       Flag.withDescription("Publish under this version instead of dataset.yaml's (semver, e.g. 1.1.0)."),
       Flag.optional
     ),
-    quiet: Flag.Boolean("quiet").pipe(Flag.withDescription("No progress lines, only the summary."), Flag.withDefault(false))
+    quiet: Flag.Boolean("quiet").pipe(Flag.withDescription("No progress (rate and ETA), only the closing summary and errors."), Flag.withDefault(false))
   },
   (flags) =>
     Effect.gen(function* () {
@@ -29,7 +30,7 @@ const pipeline = Command.make(
         rawDir: flags.raw,
         outDir: flags.out,
         ...(Option.isSome(flags.version) ? { version: flags.version.value } : {}),
-        ...(flags.quiet ? {} : { progress: (line: string) => process.stderr.write(`${line}\n`) })
+        ...(flags.quiet ? {} : { progress: stderrProgress() })
       })
       yield* printSummary(summary)
     })

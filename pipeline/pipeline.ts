@@ -38,14 +38,16 @@ import { frameScores } from "../schemas/frame_scores.ts"
 import { namingVariants } from "../schemas/naming_variants.ts"
 import { publish, type TableData } from "./publish.ts"
 import { softwareVersions } from "./software.ts"
+import type { ProgressReporter } from "./progress.ts"
+import { qualitySection, readRecordedQuality } from "./eval/quality.ts"
 
 export interface PipelineOptions {
   readonly rawDir: string
   readonly outDir: string
   /** Overrides dataset.yaml's version. */
   readonly version?: string
-  /** Progress lines on stderr. */
-  readonly progress?: (line: string) => void
+  /** Told after each document. */
+  readonly progress?: ProgressReporter
 }
 
 interface DocumentContext {
@@ -237,7 +239,7 @@ export const runPipeline = (options: PipelineOptions) =>
       Stream.map((doc) => processDocument(doc, context)),
       Stream.mapEffect(checkDocument),
       Stream.zipWithIndex,
-      Stream.tap(([doc, index]) => Effect.sync(() => progress(`[${index + 1}/${total}] ${doc.document.doc_id}`))),
+      Stream.tap(([doc, index]) => Effect.sync(() => progress({ done: index + 1, total, label: doc.document.doc_id }))),
       Stream.map(([doc]) => doc),
       Stream.runCollect
     )
@@ -256,7 +258,8 @@ export const runPipeline = (options: PipelineOptions) =>
         codebooks: codebooks.provenance,
         parameters: measureParameters({ codebooks: context.measures }),
         software: softwareVersions()
-      }
+      },
+      sections: [{ title: "Measured quality of the pipeline", body: qualitySection(readRecordedQuality()) }]
     })
     const count = (name: string) => tables.find((entry) => entry.table.name === name)?.rows.length ?? 0
     return {
@@ -272,14 +275,27 @@ export const runPipeline = (options: PipelineOptions) =>
     } satisfies PipelineSummary
   })
 
-export const printSummary = (summary: PipelineSummary) =>
-  Console.error([
-    `${summary.status === "published" ? "Published" : "Unchanged (already published, identical)"}: ${summary.output}`,
-    `  documents     ${summary.documents}`,
-    `  paragraphs    ${summary.paragraphs}`,
-    `  sentences     ${summary.sentences}`,
-    `  tokens        ${summary.tokens}`,
-    `  entities      ${summary.entities}`,
-    `  removed spans ${summary.removedSpans}`,
-    ...summary.warnings.map((warning) => `  warning: ${warning}`)
-  ].join("\n"))
+/** The closing summary: a small table on stderr, then any warnings. */
+export const formatSummary = (summary: PipelineSummary): string => {
+  const rows: ReadonlyArray<readonly [string, number]> = [
+    ["documents", summary.documents],
+    ["paragraphs", summary.paragraphs],
+    ["sentences", summary.sentences],
+    ["tokens", summary.tokens],
+    ["entity mentions", summary.entities],
+    ["removed spans", summary.removedSpans]
+  ]
+  const labelWidth = Math.max(...rows.map(([label]) => label.length))
+  const numbers = rows.map(([, value]) => value.toLocaleString("en-US"))
+  const valueWidth = Math.max(...numbers.map((text) => text.length))
+  const rule = `  ${"-".repeat(labelWidth)}  ${"-".repeat(valueWidth)}`
+  return [
+    summary.status === "published" ? `Published ${summary.output}` : `Unchanged ${summary.output} (already published with identical content)`,
+    rule,
+    ...rows.map(([label], i) => `  ${label.padEnd(labelWidth)}  ${numbers[i]!.padStart(valueWidth)}`),
+    rule,
+    ...summary.warnings.map((warning) => `warning: ${warning}`)
+  ].join("\n")
+}
+
+export const printSummary = (summary: PipelineSummary) => Console.error(formatSummary(summary))

@@ -51,40 +51,85 @@ const tableSection = ({ table, rows }: { table: Table<any>; rows: number }): str
   columnTable(table)
 ].join("\n")
 
-const loading = (dataset: DatasetCard): string => {
-  const folder = `dist-data/${dataset.name}/${dataset.version}`
-  return [
-    "Python (pandas, with pyarrow for the Arrow files):",
-    "",
-    "```python",
-    "import pandas as pd, pyarrow as pa",
-    `base = "${folder}"`,
-    'sentences = pd.read_csv(f"{base}/csv/sentences.csv", keep_default_na=False, na_values=[""])',
-    'documents = pa.ipc.open_file(f"{base}/arrow/documents.arrow").read_all().to_pandas()',
-    "```",
-    "",
-    "R (arrow):",
-    "",
-    "```r",
-    "library(arrow)",
-    `base <- "${folder}"`,
-    'documents <- read_ipc_file(file.path(base, "arrow", "documents.arrow"))',
-    'sentences <- read_csv_arrow(file.path(base, "csv", "sentences.csv"))',
-    "```",
-    "",
-    "TypeScript (apache-arrow):",
-    "",
-    "```ts",
-    'import { readFileSync } from "node:fs"',
-    'import { tableFromIPC } from "apache-arrow"',
-    `const documents = tableFromIPC(readFileSync("${folder}/arrow/documents.arrow"))`,
-    "console.log(documents.numRows, documents.schema.fields.map((field) => field.name))",
-    "```",
-    "",
-    "Empty CSV fields are missing values (null in Arrow). Offsets (`start`, `end`) are UTF-16 code units into `texts.text_clean`",
-    "(JavaScript string indices; in Python, equal to code-point indices for text without characters outside the Basic Multilingual Plane)."
-  ].join("\n")
+export interface Snippet {
+  readonly tool: string
+  readonly language: string
+  readonly code: string
 }
+
+/** How to load the dataset in each tool; test/snippets.test.ts runs the ones this machine can. */
+export const loadingSnippets = (folder: string): ReadonlyArray<Snippet> => [
+  {
+    tool: "Python (pandas; pyarrow for the Arrow files)",
+    language: "python",
+    code: [
+      "import pandas as pd",
+      `base = "${folder}"`,
+      'documents = pd.read_csv(f"{base}/csv/documents.csv", keep_default_na=False, na_values=[""])',
+      'frames = pd.read_csv(f"{base}/csv/frame_scores.csv", keep_default_na=False, na_values=[""])',
+      'print(frames[frames.level == "camp"].pivot(index="frame_id", columns="unit", values="per_1k"))',
+      "# with pyarrow installed, the Arrow files keep every column's type:",
+      '# import pyarrow as pa; tokens = pa.ipc.open_file(f"{base}/arrow/tokens.arrow").read_all().to_pandas()'
+    ].join("\n")
+  },
+  {
+    tool: "Python (polars)",
+    language: "python",
+    code: [
+      "import polars as pl",
+      `base = "${folder}"`,
+      'tokens = pl.read_ipc(f"{base}/arrow/tokens.arrow")',
+      'naming = pl.read_csv(f"{base}/csv/naming_variants.csv")',
+      'print(naming.filter(pl.col("concept") == "capital_of_ukraine"))'
+    ].join("\n")
+  },
+  {
+    tool: "R (arrow)",
+    language: "r",
+    code: [
+      "library(arrow)",
+      `base <- "${folder}"`,
+      'documents <- read_ipc_file(file.path(base, "arrow", "documents.arrow"))',
+      'keyness <- read_csv_arrow(file.path(base, "csv", "keyness.csv"))'
+    ].join("\n")
+  },
+  {
+    tool: "DuckDB (SQL)",
+    language: "sql",
+    code: [
+      "SELECT unit AS camp, frame_id, per_1k, ci_low, ci_high",
+      `FROM read_csv('${folder}/csv/frame_scores.csv')`,
+      "WHERE level = 'camp'",
+      "ORDER BY camp, per_1k DESC;"
+    ].join("\n")
+  },
+  {
+    tool: "TypeScript / JavaScript (apache-arrow)",
+    language: "ts",
+    code: [
+      'import { readFileSync } from "node:fs"',
+      'import { tableFromIPC } from "apache-arrow"',
+      `const base = "${folder}"`,
+      'const entities = tableFromIPC(readFileSync(`${base}/arrow/entities.arrow`))',
+      "console.log(entities.numRows, entities.schema.fields.map((field) => field.name).join(\", \"))"
+    ].join("\n")
+  }
+]
+
+const loading = (dataset: DatasetCard): string => [
+  `Paths are relative to the repository root; inside this folder, use \`.\` as the base.`,
+  "",
+  ...loadingSnippets(`dist-data/${dataset.name}/${dataset.version}`).flatMap((snippet) => [
+    `${snippet.tool}:`,
+    "",
+    "```" + snippet.language,
+    snippet.code,
+    "```",
+    ""
+  ]),
+  "Empty CSV fields are missing values (null in Arrow). Offsets (`start`, `end`) are UTF-16 code units into `texts.text_clean`",
+  "(JavaScript string indices; in Python, equal to code-point indices for text without characters outside the Basic Multilingual Plane)."
+].join("\n")
 
 const provenanceSection = (provenance: Provenance): string => [
   "| input | SHA-256 |",
@@ -109,6 +154,9 @@ export const renderCodebook = ({ dataset, tables, provenance, sections = [] }: C
   "",
   dataset.description,
   "",
+  ...(dataset.limitations && dataset.limitations.length > 0
+    ? ["## What this corpus is and is not", "", ...dataset.limitations.map((limitation) => `- ${limitation}`), ""]
+    : []),
   "## Licence",
   "",
   `- Derived tables (annotations, counts, measures): ${dataset.licence.data}.`,

@@ -16,6 +16,8 @@ export const DatasetCard = Schema.Struct({
   version: SemVer,
   title: Schema.NonEmptyString,
   description: Schema.NonEmptyString,
+  /** What the corpus is not and what it cannot support: shown in the codebook's first section. */
+  limitations: Schema.optional(Schema.Array(Schema.NonEmptyString)),
   licence: Schema.Struct({
     /** SPDX identifier of the licence of the derived tables. */
     data: Schema.NonEmptyString,
