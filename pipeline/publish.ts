@@ -1,4 +1,4 @@
-// Stage 6, publish: every table as CSV and Arrow in dist-data/<dataset>/<version>/, with datapackage.json,
+// Stage 6, publish: every table as CSV, Arrow and Parquet in dist-data/<dataset>/<version>/, with datapackage.json,
 // manifest.json and the README codebook. Files are written aside, read back and validated, then moved
 // into place with one rename: a version is either wholly there or not at all, and never overwritten.
 import { Effect, FileSystem, Path } from "effect"
@@ -11,6 +11,7 @@ import { renderCodebook } from "./publish/codebook.ts"
 import { encodeCsv } from "./publish/csv.ts"
 import { dataPackage, jsonBytes, manifest, type Provenance, type RenderedFile } from "./publish/descriptor.ts"
 import { checkArrow, checkCsv, describeProblem } from "./publish/readback.ts"
+import { checkParquet, encodeParquet } from "./publish/parquet.ts"
 
 export interface TableData<T extends Table<any> = Table<any>> {
   readonly table: T
@@ -43,7 +44,8 @@ const rendered = (path: string, bytes: Uint8Array, extra: { rows?: number; table
 export const renderVersion = (request: PublishRequest): ReadonlyArray<RenderedFile> => {
   const tableFiles = request.tables.flatMap(({ table, rows }) => [
     rendered(`csv/${table.name}.csv`, new TextEncoder().encode(encodeCsv(table, rows)), { rows: rows.length, table: table.name }),
-    rendered(`arrow/${table.name}.arrow`, encodeArrow(table, rows), { rows: rows.length, table: table.name })
+    rendered(`arrow/${table.name}.arrow`, encodeArrow(table, rows), { rows: rows.length, table: table.name }),
+    rendered(`parquet/${table.name}.parquet`, encodeParquet(table, rows), { rows: rows.length, table: table.name })
   ])
   const tables = request.tables.map(({ table }) => table)
   const descriptor = rendered("datapackage.json", jsonBytes(dataPackage(request.dataset, tables, tableFiles)))
@@ -84,8 +86,15 @@ const verifyWritten = (dir: string, request: PublishRequest, files: ReadonlyArra
     for (const { table, rows } of request.tables) {
       const csvText = yield* fs.readFileString(path.join(dir, `csv/${table.name}.csv`))
       const arrowBytes = yield* fs.readFile(path.join(dir, `arrow/${table.name}.arrow`))
+      const parquetFile = `parquet/${table.name}.parquet`
+      const parquetBytes = yield* fs.readFile(path.join(dir, parquetFile))
+      const parquetProblem = yield* Effect.tryPromise({
+        try: () => checkParquet(table, parquetFile, parquetBytes, rows),
+        catch: (error) => publishError(parquetFile, `could not be read back (${String(error)})`, "This is a bug in the pipeline: please report it with the input that caused it.")
+      })
       const problem = checkCsv(table, `csv/${table.name}.csv`, csvText, rows) ??
-        checkArrow(table, `arrow/${table.name}.arrow`, arrowBytes, rows)
+        checkArrow(table, `arrow/${table.name}.arrow`, arrowBytes, rows) ??
+        parquetProblem
       if (problem !== undefined) {
         return yield* publishError(problem.file, `failed validation (${describeProblem(problem)})`, "This is a bug in the pipeline: please report it with the input that caused it.")
       }

@@ -15,6 +15,7 @@ const outputShapingPackages = [
   "wink-eng-lite-web-model",
   "apache-arrow",
   "csv-stringify",
+  "hyparquet-writer",
   "yaml"
 ] as const
 

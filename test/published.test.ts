@@ -9,6 +9,8 @@ import { parse } from "csv-parse/sync"
 import { parse as parseYaml } from "yaml"
 import { publishedTables } from "../schemas/index.ts"
 import { projectRoot } from "./support.ts"
+import { checkParquet } from "../pipeline/publish/parquet.ts"
+import { decodeCsv } from "../pipeline/publish/csv.ts"
 
 const card = parseYaml(readFileSync(join(projectRoot, "raw/dataset.yaml"), "utf8")) as { name: string; version: string }
 const base = join(projectRoot, "dist-data", card.name, card.version)
@@ -30,11 +32,12 @@ describe("the committed seed dataset", () => {
     }
   })
 
-  it("lists every table twice in datapackage.json (CSV with its Table Schema, and Arrow), with true hashes", () => {
+  it("lists every table three times in datapackage.json (CSV with its Table Schema, Arrow, Parquet), with true hashes", () => {
     const names = datapackage.resources.map((resource) => resource.name)
     for (const table of publishedTables) {
       expect(names).toContain(table.name)
       expect(names).toContain(`${table.name}-arrow`)
+      expect(names).toContain(`${table.name}-parquet`)
     }
     for (const resource of datapackage.resources) {
       expect(resource.hash).toBe(`sha256:${sha256(read(resource.path))}`)
@@ -57,6 +60,13 @@ describe("the committed seed dataset", () => {
           expect(value === null ? "" : String(value), `${table.name} row ${index} ${name}`).toBe(csvRow[name])
         }
       })
+    })
+  }
+
+  for (const table of publishedTables) {
+    it(`${table.name}: the Parquet file holds the same rows and typed columns as the CSV file`, async () => {
+      const { records } = decodeCsv(table, read(`csv/${table.name}.csv`).toString("utf8"))
+      expect(await checkParquet(table, `parquet/${table.name}.parquet`, read(`parquet/${table.name}.parquet`), records)).toBeUndefined()
     })
   }
 })

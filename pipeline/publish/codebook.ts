@@ -41,7 +41,7 @@ const tableSection = ({ table, rows }: { table: Table<any>; rows: number }): str
   table.description,
   "",
   `- One row per ${table.rowPer}; ${rows.toLocaleString("en-US")} rows.`,
-  `- Files: \`csv/${table.name}.csv\`, \`arrow/${table.name}.arrow\`.`,
+  `- Files: \`csv/${table.name}.csv\`, \`arrow/${table.name}.arrow\`, \`parquet/${table.name}.parquet\`.`,
   `- Primary key: ${table.primaryKey.map((key) => `\`${key}\``).join(", ")}. Rows ordered by ${table.orderedBy.map((key) => `\`${key}\``).join(", ")}.`,
   ...(table.foreignKeys ?? []).map((key) =>
     `- Foreign key: ${key.fields.map((field) => `\`${field}\``).join(", ")} → \`${key.table}\`.${key.reference.map((field) => `\`${field}\``).join(", ")}.`
@@ -98,7 +98,7 @@ export const loadingSnippets = (folder: string): ReadonlyArray<Snippet> => [
     language: "sql",
     code: [
       "SELECT unit AS camp, frame_id, per_1k, ci_low, ci_high",
-      `FROM read_csv('${folder}/csv/frame_scores.csv')`,
+      `FROM '${folder}/parquet/frame_scores.parquet'`,
       "WHERE level = 'camp'",
       "ORDER BY camp, per_1k DESC;"
     ].join("\n")
@@ -173,6 +173,7 @@ export const renderCodebook = ({ dataset, tables, provenance, sections = [] }: C
   ...sections.flatMap((section) => [`## ${section.title}`, "", section.body, ""]),
   "## Tables",
   "",
+  "Every table comes three times, with the same rows in the same order: CSV (RFC 4180, UTF-8), Arrow IPC file (categorical columns dictionary-encoded) and Parquet (Snappy).",
   "`datapackage.json` describes every file as a Frictionless Data Package (v2); `manifest.json` lists every file's SHA-256 and row count.",
   "",
   ...tables.flatMap((entry) => [tableSection(entry), ""]),

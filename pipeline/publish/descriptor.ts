@@ -62,6 +62,7 @@ export const dataPackage = (
   resources: tables.flatMap((table) => {
     const csv = fileOf(files, `csv/${table.name}.csv`)
     const arrow = fileOf(files, `arrow/${table.name}.arrow`)
+    const parquet = fileOf(files, `parquet/${table.name}.parquet`)
     return [
       {
         name: table.name,
@@ -86,6 +87,16 @@ export const dataPackage = (
         description: `The ${table.name} table in Arrow IPC file format: the same rows, columns and order as ${csv.path}.`,
         bytes: arrow.bytes.length,
         hash: `sha256:${arrow.sha256}`
+      },
+      {
+        name: `${table.name}-parquet`,
+        path: parquet.path,
+        format: "parquet",
+        mediatype: "application/vnd.apache.parquet",
+        title: `${table.title} (Parquet)`,
+        description: `The ${table.name} table in Apache Parquet format: the same rows, columns and order as ${csv.path}.`,
+        bytes: parquet.bytes.length,
+        hash: `sha256:${parquet.sha256}`
       }
     ]
   })

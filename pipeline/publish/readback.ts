@@ -23,15 +23,7 @@ export const checkCsv = (table: Table<any>, file: string, text: string, expected
   if (JSON.stringify(header) !== JSON.stringify(columns)) {
     return { file, row: 1, problem: `header is ${header.join(",")}, expected ${columns.join(",")}` }
   }
-  for (const [index, record] of records.entries()) {
-    const decoded = table.decodeRow(record)
-    if (Result.isFailure(decoded)) {
-      const problem = firstProblem(decoded.failure)
-      return { file, row: index + 2, column: problem.field, problem: problem.message }
-    }
-  }
-  if (expected !== undefined) return compareRows(table, file, records, expected, 2)
-  return undefined
+  return checkRecords(table, file, records, expected, 2)
 }
 
 export const checkArrow = (table: Table<any>, file: string, bytes: Uint8Array, expected?: ReadonlyArray<Row<any>>): ReadbackProblem | undefined => {
@@ -43,15 +35,28 @@ export const checkArrow = (table: Table<any>, file: string, bytes: Uint8Array, e
   if (JSON.stringify(actual) !== JSON.stringify(wanted)) {
     return { file, problem: `schema is ${actual.join(", ")}, expected ${wanted.join(", ")}` }
   }
+  return checkRecords(table, file, records, expected, 0)
+}
+
+/**
+ * Every record passes the table's schema and, when the rows meant are given, equals them in order.
+ * `firstRowNumber` is how the format numbers its first data row (2 for CSV under its header, 0 for records).
+ */
+export const checkRecords = (
+  table: Table<any>,
+  file: string,
+  records: ReadonlyArray<Record<string, unknown>>,
+  expected: ReadonlyArray<Row<any>> | undefined,
+  firstRowNumber: number
+): ReadbackProblem | undefined => {
   for (const [index, record] of records.entries()) {
     const decoded = table.decodeRow(record)
     if (Result.isFailure(decoded)) {
       const problem = firstProblem(decoded.failure)
-      return { file, row: index, column: problem.field, problem: problem.message }
+      return { file, row: index + firstRowNumber, column: problem.field, problem: problem.message }
     }
   }
-  if (expected !== undefined) return compareRows(table, file, records, expected, 0)
-  return undefined
+  return expected === undefined ? undefined : compareRows(table, file, records, expected, firstRowNumber)
 }
 
 const compareRows = (
