@@ -4,12 +4,12 @@
 import { createHash } from "node:crypto"
 import { Effect, FileSystem, Path, Result, Schema } from "effect"
 import { parse as parseCsv } from "csv-parse/sync"
-import { parse as parseYaml, YAMLParseError } from "yaml"
 import { InputError } from "./errors.ts"
 import { firstProblem } from "../schemas/inputs/issues.ts"
 import { requiredSourceColumns, SourceRow, sourceColumns } from "../schemas/inputs/sources.ts"
 import { OutletRow, outletColumns, requiredOutletColumns } from "../schemas/inputs/outlets.ts"
 import { DatasetCard, defaultDatasetCard } from "../schemas/inputs/dataset.ts"
+import { decodeYamlCodebook } from "../schemas/inputs/yaml.ts"
 
 export interface RawDocument {
   readonly source: SourceRow
@@ -213,29 +213,21 @@ const readOptionalFile = (path: string, shown: string) =>
     return { bytes, text: yield* decodeUtf8(bytes, shown) }
   })
 
-export const decodeYaml = <S extends Schema.Codec<any, any>>(text: string, file: string, schema: S) =>
-  Effect.gen(function* () {
-    const document = yield* Effect.try({
-      try: () => parseYaml(text) as unknown,
-      catch: (error) =>
-        new InputError({
-          file,
-          ...(error instanceof YAMLParseError && error.linePos ? { location: `line ${error.linePos[0].line}` } : {}),
-          problem: `is not valid YAML (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`,
-          fix: "Fix the YAML syntax (indentation, quoting) at that line."
-        })
-    })
-    const decoded = Schema.decodeUnknownResult(schema)(document)
-    if (Result.isFailure(decoded)) {
-      const problem = firstProblem(decoded.failure)
-      return yield* new InputError({
-        file,
-        location: `field ${problem.field || "(top level)"}`,
-        problem: problem.message,
-        fix: `Correct ${problem.field || "the file"} as the comments in the bundled ${file} describe.`
+/** Reads a YAML file through its schema; fields the schema does not declare are dropped. */
+export const decodeYaml = <S extends Schema.Codec<any, any>>(text: string, file: string, schema: S): Effect.Effect<S["Type"], InputError> =>
+  decodeYamlCodebook<S["Type"]>({
+    yamlText: text,
+    file,
+    schema,
+    unknownFields: "ignore",
+    syntaxFix: "Fix the YAML syntax (indentation, quoting) at that line.",
+    messages: {
+      locate: (path) => `field ${path.join(".") || "(top level)"}`,
+      schemaProblem: ({ path, message }) => ({
+        problem: message,
+        fix: `Correct ${path.join(".") || "the file"} as the comments in the bundled ${file} describe.`
       })
     }
-    return decoded.success as S["Type"]
   })
 
 const readDatasetCard = (rawDir: string, fallbackName: string) =>

@@ -1,10 +1,9 @@
 // raw/codebooks/boilerplate.yaml: the researcher-editable rules of the clean stage. The file's own
 // comments explain each field to researchers; this schema is what it is checked against.
-import { Effect, Result, Schema } from "effect"
-import { LineCounter, parseDocument, type Document } from "yaml"
-import { InputError } from "../../pipeline/errors.ts"
+import { type Effect, Schema } from "effect"
+import type { InputError } from "../../pipeline/errors.ts"
 import { SemVer } from "./dataset.ts"
-import { fieldProblems } from "./issues.ts"
+import { decodeYamlCodebook, entryFirst, firstFound, type Path, type Problem } from "./yaml.ts"
 
 export const scopes = ["line", "following-lines", "block-to-end"] as const
 export const positions = ["anywhere", "start", "end"] as const
@@ -55,14 +54,7 @@ export const compilePattern = (pattern: string, ignoreCase = false): RegExp => {
 
 // ---------------------------------------------------------------- what is wrong, and its fix
 
-interface Problem {
-  /** Path into the YAML document: ["rules", 3, "pattern"]. */
-  readonly path: ReadonlyArray<string | number>
-  readonly problem: string
-  readonly fix: string
-}
-
-const fieldFixes: Record<string, string> = {
+const fieldHelp = {
   version: "Write the codebook version as a semantic version such as 1.0.0, and raise it whenever a rule changes.",
   description: "Say in a sentence what is removed and why.",
   rules: "List the rules under rules:, each one starting with '- id:'.",
@@ -76,17 +68,22 @@ const fieldFixes: Record<string, string> = {
   after: "Write the id of a rule higher up in the file.",
   action: `Use one of: ${actions.join(", ")}.`,
   captures: `Use one of: ${capturables.join(", ")}.`
-}
+} satisfies Readonly<Record<string, string>>
 
-const fixFor = (field: string | number | undefined): string =>
-  fieldFixes[String(field)] ?? "Correct it as the comments at the top of the bundled codebook describe."
+/** "rule photo-caption, field pattern, line 42: is not a valid regular expression". */
+const messages = entryFirst({
+  entries: { key: "rules", label: "rule" },
+  fieldHelp,
+  generalHelp: "Correct it as the comments at the top of the bundled codebook describe.",
+  wholeFileHelp: "Start from the bundled raw/codebooks/boilerplate.yaml: version, description and rules at the top level."
+})
 
-const compileProblem = (path: ReadonlyArray<string | number>, pattern: string, ignoreCase: boolean | undefined): Problem | undefined => {
+const compileProblem = (path: Path, pattern: string, ignoreCase: boolean | undefined): Problem | undefined => {
   try {
     compilePattern(pattern, ignoreCase)
     return undefined
   } catch (error) {
-    return { path, problem: `is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`, fix: fixFor("pattern") }
+    return { path, problem: `is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`, fix: fieldHelp.pattern }
   }
 }
 
@@ -104,7 +101,7 @@ const ruleProblem = (rule: BoilerplateRule, index: number, earlierIds: ReadonlyA
     if (followingProblem !== undefined) return followingProblem
   }
   if (scope === "following-lines" && rule.following === undefined)
-    return { path: at("following"), problem: "is missing, and scope following-lines needs it", fix: `${fixFor("following")} Or use scope: line.` }
+    return { path: at("following"), problem: "is missing, and scope following-lines needs it", fix: `${fieldHelp.following} Or use scope: line.` }
   if (scope !== "following-lines" && rule.following !== undefined)
     return { path: at("following"), problem: "only applies with scope: following-lines", fix: "Set scope: following-lines, or delete following." }
   if (position !== "anywhere" && rule.window === undefined)
@@ -112,7 +109,7 @@ const ruleProblem = (rule: BoilerplateRule, index: number, earlierIds: ReadonlyA
   if (position === "anywhere" && rule.window !== undefined)
     return { path: at("window"), problem: "only applies with position: start or position: end", fix: "Add a position, or delete window." }
   if (rule.after !== undefined && !earlierIds.includes(rule.after))
-    return { path: at("after"), problem: `names "${rule.after}", which is not a rule above this one`, fix: fixFor("after") }
+    return { path: at("after"), problem: `names "${rule.after}", which is not a rule above this one`, fix: fieldHelp.after }
   if (rule.captures !== undefined && !rule.pattern.includes(`(?<${rule.captures}>`))
     return {
       path: at("pattern"),
@@ -120,91 +117,21 @@ const ruleProblem = (rule: BoilerplateRule, index: number, earlierIds: ReadonlyA
       fix: `Wrap the part to record in (?<${rule.captures}>...), or delete captures.`
     }
   if (rule.action === "keep" && rule.captures === undefined)
-    return { path: at("captures"), problem: "is missing, and action: keep needs it (a kept line is only there to record something)", fix: fixFor("captures") }
+    return { path: at("captures"), problem: "is missing, and action: keep needs it (a kept line is only there to record something)", fix: fieldHelp.captures }
   if (rule.action === "keep" && scope !== "line")
     return { path: at("scope"), problem: "must be line when action is keep", fix: "Use scope: line, or action: remove." }
   return undefined
 }
 
-const codebookProblem = (codebook: BoilerplateCodebook): Problem | undefined => {
-  for (const [index, rule] of codebook.rules.entries()) {
-    const problem = ruleProblem(rule, index, codebook.rules.slice(0, index).map((earlier) => earlier.id))
-    if (problem !== undefined) return problem
-  }
-  return undefined
-}
-
-/** Turns the first schema failure into a Problem, quoting the value that was given. */
-const schemaProblem = (error: Schema.SchemaError, data: unknown): Problem => {
-  const first = fieldProblems(error)[0]
-  const path = (first?.field ?? "").split(".").filter((key) => key !== "").map((key) => (/^\d+$/.test(key) ? Number(key) : key))
-  const field = path.at(-1)
-  const message = first?.message ?? error.message
-  if (path.length === 0)
-    return { path, problem: "does not hold a codebook", fix: "Start from the bundled raw/codebooks/boilerplate.yaml: version, description and rules at the top level." }
-  if (message === "Missing key") return { path, problem: "is missing", fix: fixFor(field) }
-  if (message === "Expected no excess property")
-    return { path, problem: "is not a field this codebook knows", fix: "Correct its spelling or remove it; the fields are listed at the top of the bundled codebook." }
-  const given = valueAt(data, path)
-  return { path, problem: `is ${given === undefined ? "empty" : shown(given)}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, fix: fixFor(field) }
-}
-
-const valueAt = (data: unknown, path: ReadonlyArray<string | number>): unknown =>
-  path.reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[key] : undefined), data)
-
-const shown = (value: unknown): string => {
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text
-}
-
-// ---------------------------------------------------------------- decoding
-
-/** "rule photo-caption, field pattern, line 42": the entry by its id when it has a usable one, else by its number. */
-const locate = (path: ReadonlyArray<string | number>, data: unknown, lineOf: (path: ReadonlyArray<string | number>) => number | undefined): string => {
-  const [top, index, field] = path
-  const id = valueAt(data, ["rules", index ?? -1, "id"])
-  const entry = top === "rules" && typeof index === "number" ? `rule ${typeof id === "string" && id !== "" ? id : `#${index + 1}`}` : undefined
-  const fieldName = top === "rules" ? field : top
-  const line = lineOf(path)
-  return [entry, fieldName === undefined ? undefined : `field ${fieldName}`, line === undefined ? undefined : `line ${line}`]
-    .filter((part) => part !== undefined)
-    .join(", ")
-}
-
-/** The line of the deepest node of the YAML document that the path reaches (a missing field points at its rule). */
-const lineFinder = (document: Document, lines: LineCounter) => (path: ReadonlyArray<string | number>): number | undefined => {
-  for (let depth = path.length; depth > 0; depth--) {
-    const node = document.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined
-    if (node?.range !== undefined) return lines.linePos(node.range[0]).line
-  }
-  return undefined
-}
+const codebookProblem = (codebook: BoilerplateCodebook): Problem | undefined =>
+  firstFound(codebook.rules, (rule, index) => ruleProblem(rule, index, codebook.rules.slice(0, index).map((earlier) => earlier.id)))
 
 export const decodeBoilerplate = (yamlText: string, file: string): Effect.Effect<BoilerplateCodebook, InputError> =>
-  Effect.suspend(() => Effect.fromResult(decodeBoilerplateResult(yamlText, file)))
-
-const decodeBoilerplateResult = (yamlText: string, file: string): Result.Result<BoilerplateCodebook, InputError> => {
-  const lines = new LineCounter()
-  const document = parseDocument(yamlText, { lineCounter: lines, prettyErrors: true })
-  const syntaxError = document.errors[0]
-  if (syntaxError !== undefined) {
-    const line = syntaxError.linePos?.[0].line
-    return Result.fail(
-      new InputError({
-        file,
-        ...(line === undefined ? {} : { location: `line ${line}` }),
-        problem: `is not valid YAML (${syntaxError.message.split("\n")[0]?.replace(/:$/, "")})`,
-        fix: "Fix the YAML at that line: indentation, a missing colon, or a pattern not wrapped in single quotes."
-      })
-    )
-  }
-  const data: unknown = document.toJS()
-  const fail = (found: Problem) => {
-    const location = locate(found.path, data, lineFinder(document, lines))
-    return Result.fail(new InputError({ file, ...(location === "" ? {} : { location }), problem: found.problem, fix: found.fix }))
-  }
-  const decoded = Schema.decodeUnknownResult(BoilerplateCodebook)(data, { onExcessProperty: "error", errors: "first" })
-  if (Result.isFailure(decoded)) return fail(schemaProblem(decoded.failure, data))
-  const problem = codebookProblem(decoded.success)
-  return problem === undefined ? Result.succeed(decoded.success) : fail(problem)
-}
+  decodeYamlCodebook({
+    yamlText,
+    file,
+    schema: BoilerplateCodebook,
+    messages,
+    syntaxFix: "Fix the YAML at that line: indentation, a missing colon, or a pattern not wrapped in single quotes.",
+    check: codebookProblem
+  })

@@ -1,14 +1,7 @@
 // The framing codebook (codebooks/frames.yaml): its schema and its checks.
 import { Effect, Schema } from "effect"
 import type { InputError } from "../../pipeline/errors.ts"
-import {
-  type CodebookShape,
-  decodeYaml,
-  entryError,
-  firstFound,
-  parseYaml,
-  type YamlInput
-} from "../../pipeline/measure/codebook-input.ts"
+import { decodeYamlCodebook, firstFound, lineFirst, type Problem, repeatedId } from "./yaml.ts"
 
 export const Identifier = Schema.String.check(
   Schema.isPattern(/^[a-z][a-z0-9_]*$/, { message: "an id is lower-case letters, digits and underscores, starting with a letter" })
@@ -41,8 +34,11 @@ export type Frame = typeof Frame.Type
 /** A decoded framing codebook: terms lower-cased, spaces collapsed, apostrophes straightened. */
 export type FrameCodebook = typeof FramesFile.Type
 
-export const framesShape: CodebookShape = {
-  entries: { frames: "frame" },
+const frameList = { key: "frames", label: "frame" } as const
+
+/** 'line 7, frame "a" (frames[0]), field lemmas[1]: expected text, found number 1945'. */
+const messages = lineFirst({
+  entries: frameList,
   fieldHelp: {
     version: "Write the codebook's version as three numbers, e.g. version: 1.0.0, and raise it whenever you change a frame",
     id: "Give each frame a unique id of lower-case letters, digits and underscores, e.g. id: military_conflict",
@@ -56,7 +52,7 @@ export const framesShape: CodebookShape = {
     frames: "List the frames under frames:, each starting with '- id: '"
   },
   generalHelp: "the fields are version, description and frames; each frame has id, label, definition, sources, lemmas, phrases, exclusions and shared (see the comments at the top of frames.yaml)"
-}
+})
 
 /** Lower case, single spaces, straight apostrophes: the form terms are compared and published in. */
 export const normaliseTerm = (term: string): string =>
@@ -72,42 +68,41 @@ const normaliseFrame = (frame: Frame): Frame => ({
   shared: frame.shared.map(normaliseTerm)
 })
 
-type Check = (codebook: FrameCodebook, input: YamlInput) => InputError | undefined
+type Check = (codebook: FrameCodebook) => Problem | undefined
 
-const uniqueIds: Check = (codebook, input) => {
-  const seen = new Set<string>()
-  return firstFound(codebook.frames, (frame, i) => {
-    if (seen.has(frame.id)) {
-      return entryError(input, framesShape, ["frames", i, "id"], `the id "${frame.id}" is used by an earlier frame`, "Give each frame its own id")
-    }
-    seen.add(frame.id)
-    return undefined
-  })
-}
+const uniqueIds: Check = (codebook) => repeatedId(codebook.frames, frameList)
 
-const hasTerms: Check = (codebook, input) =>
+const hasTerms: Check = (codebook) =>
   firstFound(codebook.frames, (frame, i) =>
     frame.lemmas.length + frame.phrases.length > 0
       ? undefined
-      : entryError(input, framesShape, ["frames", i], "the frame has no terms", "Add its words under lemmas: or its multi-word terms under phrases:, or remove the frame")
+      : {
+          path: ["frames", i],
+          problem: "the frame has no terms",
+          fix: "Add its words under lemmas: or its multi-word terms under phrases:, or remove the frame"
+        }
   )
 
-const termKinds: Check = (codebook, input) =>
+const termKinds: Check = (codebook) =>
   firstFound(codebook.frames, (frame, i) =>
     firstFound(frame.lemmas, (lemma, j) =>
       isMultiWord(lemma)
-        ? entryError(input, framesShape, ["frames", i, "lemmas", j], `"${lemma}" is more than one word`, "Move it under phrases:, which matches consecutive words")
+        ? { path: ["frames", i, "lemmas", j], problem: `"${lemma}" is more than one word`, fix: "Move it under phrases:, which matches consecutive words" }
         : undefined
     ) ??
     firstFound(frame.phrases, (phrase, j) =>
       isMultiWord(phrase)
         ? undefined
-        : entryError(input, framesShape, ["frames", i, "phrases", j], `"${phrase}" is a single word`, "Move it under lemmas:, which matches every form of a word")
+        : { path: ["frames", i, "phrases", j], problem: `"${phrase}" is a single word`, fix: "Move it under lemmas:, which matches every form of a word" }
     ) ??
     firstFound(frame.exclusions, (exclusion, j) =>
       isMultiWord(exclusion)
         ? undefined
-        : entryError(input, framesShape, ["frames", i, "exclusions", j], `"${exclusion}" is a single word`, "An exclusion is a phrase containing one of the frame's terms, e.g. 'cold war' for 'war'; to stop matching a word, remove it from lemmas:")
+        : {
+            path: ["frames", i, "exclusions", j],
+            problem: `"${exclusion}" is a single word`,
+            fix: "An exclusion is a phrase containing one of the frame's terms, e.g. 'cold war' for 'war'; to stop matching a word, remove it from lemmas:"
+          }
     )
   )
 
@@ -116,19 +111,17 @@ const termsOf = (frame: Frame) => [
   ...frame.phrases.map((term, j) => ({ term, path: ["phrases", j] as const }))
 ]
 
-const noRepeatsWithinFrame: Check = (codebook, input) =>
+const noRepeatsWithinFrame: Check = (codebook) =>
   firstFound(codebook.frames, (frame, i) => {
     const seen = new Set<string>()
     return firstFound(termsOf(frame), ({ term, path }) => {
-      if (seen.has(term)) {
-        return entryError(input, framesShape, ["frames", i, ...path], `"${term}" is listed twice in this frame`, "Keep one of the two")
-      }
+      if (seen.has(term)) return { path: ["frames", i, ...path], problem: `"${term}" is listed twice in this frame`, fix: "Keep one of the two" }
       seen.add(term)
       return undefined
     })
   })
 
-const sharedDeclared: Check = (codebook, input) => {
+const sharedDeclared: Check = (codebook) => {
   const framesOfTerm = new Map<string, Array<string>>()
   for (const frame of codebook.frames) {
     for (const { term } of termsOf(frame)) framesOfTerm.set(term, [...(framesOfTerm.get(term) ?? []), frame.id])
@@ -137,21 +130,19 @@ const sharedDeclared: Check = (codebook, input) => {
     firstFound(termsOf(frame), ({ term, path }) => {
       const others = (framesOfTerm.get(term) ?? []).filter((id) => id !== frame.id)
       if (others.length === 0 || frame.shared.includes(term)) return undefined
-      return entryError(
-        input,
-        framesShape,
-        ["frames", i, ...path],
-        `"${term}" is also a term of frame ${others.map((id) => `"${id}"`).join(", ")}, and this frame does not say so`,
-        `Remove it from one of the frames, or, if it deliberately belongs to both, add it under shared: in each of them`
-      )
+      return {
+        path: ["frames", i, ...path],
+        problem: `"${term}" is also a term of frame ${others.map((id) => `"${id}"`).join(", ")}, and this frame does not say so`,
+        fix: "Remove it from one of the frames, or, if it deliberately belongs to both, add it under shared: in each of them"
+      }
     }) ??
     firstFound(frame.shared, (term, j) => {
       const path = ["frames", i, "shared", j]
       if (!termsOf(frame).some((t) => t.term === term)) {
-        return entryError(input, framesShape, path, `"${term}" is listed under shared but is not one of this frame's terms`, "Add it under lemmas: or phrases:, or remove it from shared:")
+        return { path, problem: `"${term}" is listed under shared but is not one of this frame's terms`, fix: "Add it under lemmas: or phrases:, or remove it from shared:" }
       }
       if ((framesOfTerm.get(term) ?? []).length < 2) {
-        return entryError(input, framesShape, path, `"${term}" is listed under shared but no other frame has it`, "Remove it from shared:")
+        return { path, problem: `"${term}" is listed under shared but no other frame has it`, fix: "Remove it from shared:" }
       }
       return undefined
     })
@@ -162,13 +153,11 @@ const checks: ReadonlyArray<Check> = [uniqueIds, hasTerms, termKinds, noRepeatsW
 
 /** Reads and checks a framing codebook; the first problem found stops with an InputError. */
 export const decodeFrames = (yamlText: string, file: string): Effect.Effect<FrameCodebook, InputError> =>
-  Effect.gen(function* () {
-    const input = yield* parseYaml(yamlText, file)
-    const decoded = yield* decodeYaml(FramesFile, input, framesShape)
-    const codebook: FrameCodebook = { ...decoded, frames: decoded.frames.map(normaliseFrame) }
-    for (const check of checks) {
-      const error = check(codebook, input)
-      if (error !== undefined) return yield* Effect.fail(error)
-    }
-    return codebook
+  decodeYamlCodebook({
+    yamlText,
+    file,
+    schema: FramesFile,
+    messages,
+    normalise: (decoded) => ({ ...decoded, frames: decoded.frames.map(normaliseFrame) }),
+    check: (codebook) => firstFound(checks, (check) => check(codebook))
   })

@@ -1,14 +1,7 @@
 // The naming-variant codebook (codebooks/naming.yaml): its schema and its checks.
-import { Effect, Schema } from "effect"
+import { type Effect, Schema } from "effect"
 import type { InputError } from "../../pipeline/errors.ts"
-import {
-  type CodebookShape,
-  decodeYaml,
-  entryError,
-  firstFound,
-  parseYaml,
-  type YamlInput
-} from "../../pipeline/measure/codebook-input.ts"
+import { decodeYamlCodebook, firstFound, lineFirst, type Problem, repeatedId } from "./yaml.ts"
 import { CodebookVersion, Identifier, normaliseTerm, TermList, Text } from "./frames.ts"
 
 export const Variant = Schema.Struct({
@@ -36,8 +29,11 @@ export type NamingConcept = typeof Concept.Type
 /** A decoded naming codebook: forms lower-cased (case-sensitive forms kept as written), spaces collapsed. */
 export type NamingCodebook = typeof NamingFile.Type
 
-export const namingShape: CodebookShape = {
-  entries: { concepts: "concept" },
+const conceptList = { key: "concepts", label: "concept" } as const
+
+/** 'line 9, concept "capital" (concepts[0]), field variants[1].forms[1]: the form "kyiv" is also listed …'. */
+const messages = lineFirst({
+  entries: conceptList,
   fieldHelp: {
     version: "Write the codebook's version as three numbers, e.g. version: 1.0.0, and raise it whenever you change a concept",
     id: "Give each concept a unique id of lower-case letters, digits and underscores, e.g. id: capital_of_ukraine",
@@ -50,7 +46,7 @@ export const namingShape: CodebookShape = {
     concepts: "List the concepts under concepts:, each starting with '- id: '"
   },
   generalHelp: "the fields are version, description and concepts; each concept has id, label, note, variants and exclusions, and each variant has variant, note, forms and case_sensitive_forms (see the comments at the top of naming.yaml)"
-}
+})
 
 const keepCase = (form: string): string => form.trim().replace(/\s+/g, " ").replace(/[\u2018\u2019\u02bc]/g, "'")
 
@@ -65,34 +61,29 @@ const normaliseConcept = (concept: NamingConcept): NamingConcept => ({
   exclusions: concept.exclusions.map(normaliseTerm)
 })
 
-type Check = (codebook: NamingCodebook, input: YamlInput) => InputError | undefined
+type Check = (codebook: NamingCodebook) => Problem | undefined
 
-const uniqueIds: Check = (codebook, input) => {
-  const seen = new Set<string>()
-  return firstFound(codebook.concepts, (concept, i) => {
-    if (seen.has(concept.id)) {
-      return entryError(input, namingShape, ["concepts", i, "id"], `the id "${concept.id}" is used by an earlier concept`, "Give each concept its own id")
-    }
-    seen.add(concept.id)
-    return undefined
-  })
-}
+const uniqueIds: Check = (codebook) => repeatedId(codebook.concepts, conceptList)
 
-const variantsWellFormed: Check = (codebook, input) =>
+const variantsWellFormed: Check = (codebook) =>
   firstFound(codebook.concepts, (concept, i) => {
     if (concept.variants.length < 2) {
-      return entryError(input, namingShape, ["concepts", i, "variants"], `the concept has ${concept.variants.length} variant(s)`, "A concept compares ways of naming one thing: list at least two variants")
+      return {
+        path: ["concepts", i, "variants"],
+        problem: `the concept has ${concept.variants.length} variant(s)`,
+        fix: "A concept compares ways of naming one thing: list at least two variants"
+      }
     }
     const labels = new Set<string>()
     const formOwner = new Map<string, string>()
     return firstFound(concept.variants, (variant, j) => {
       const path = ["concepts", i, "variants", j]
       if (labels.has(variant.variant)) {
-        return entryError(input, namingShape, [...path, "variant"], `the variant "${variant.variant}" is listed twice`, "Merge the two variants' forms under one of them")
+        return { path: [...path, "variant"], problem: `the variant "${variant.variant}" is listed twice`, fix: "Merge the two variants' forms under one of them" }
       }
       labels.add(variant.variant)
       if (variant.forms.length + variant.case_sensitive_forms.length === 0) {
-        return entryError(input, namingShape, path, `the variant "${variant.variant}" has no forms`, "List the words or phrases that realise it under forms:")
+        return { path, problem: `the variant "${variant.variant}" has no forms`, fix: "List the words or phrases that realise it under forms:" }
       }
       const forms = [
         ...variant.forms.map((form, k) => ({ form, path: [...path, "forms", k] })),
@@ -102,7 +93,11 @@ const variantsWellFormed: Check = (codebook, input) =>
         const key = form.toLowerCase()
         const owner = formOwner.get(key)
         if (owner !== undefined) {
-          return entryError(input, namingShape, formPath, `the form "${form}" is also listed for the variant "${owner}" of this concept`, "A form realises one variant of a concept: keep it under one variant")
+          return {
+            path: formPath,
+            problem: `the form "${form}" is also listed for the variant "${owner}" of this concept`,
+            fix: "A form realises one variant of a concept: keep it under one variant"
+          }
         }
         formOwner.set(key, variant.variant)
         return undefined
@@ -110,12 +105,16 @@ const variantsWellFormed: Check = (codebook, input) =>
     })
   })
 
-const exclusionsArePhrases: Check = (codebook, input) =>
+const exclusionsArePhrases: Check = (codebook) =>
   firstFound(codebook.concepts, (concept, i) =>
     firstFound(concept.exclusions, (exclusion, j) =>
       /[\s\-\u2010\u2011]/.test(exclusion)
         ? undefined
-        : entryError(input, namingShape, ["concepts", i, "exclusions", j], `"${exclusion}" is a single word`, "An exclusion is a phrase containing one of the concept's forms, e.g. 'chicken kiev'; to stop matching a word, remove it from the forms")
+        : {
+            path: ["concepts", i, "exclusions", j],
+            problem: `"${exclusion}" is a single word`,
+            fix: "An exclusion is a phrase containing one of the concept's forms, e.g. 'chicken kiev'; to stop matching a word, remove it from the forms"
+          }
     )
   )
 
@@ -123,13 +122,11 @@ const checks: ReadonlyArray<Check> = [uniqueIds, variantsWellFormed, exclusionsA
 
 /** Reads and checks a naming-variant codebook; the first problem found stops with an InputError. */
 export const decodeNaming = (yamlText: string, file: string): Effect.Effect<NamingCodebook, InputError> =>
-  Effect.gen(function* () {
-    const input = yield* parseYaml(yamlText, file)
-    const decoded = yield* decodeYaml(NamingFile, input, namingShape)
-    const codebook: NamingCodebook = { ...decoded, concepts: decoded.concepts.map(normaliseConcept) }
-    for (const check of checks) {
-      const error = check(codebook, input)
-      if (error !== undefined) return yield* Effect.fail(error)
-    }
-    return codebook
+  decodeYamlCodebook({
+    yamlText,
+    file,
+    schema: NamingFile,
+    messages,
+    normalise: (decoded) => ({ ...decoded, concepts: decoded.concepts.map(normaliseConcept) }),
+    check: (codebook) => firstFound(checks, (check) => check(codebook))
   })
