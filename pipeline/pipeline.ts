@@ -37,6 +37,7 @@ import { frameHits } from "../schemas/frame_hits.ts"
 import { frameScores } from "../schemas/frame_scores.ts"
 import { namingVariants } from "../schemas/naming_variants.ts"
 import { publish, type TableData } from "./publish.ts"
+import { renderFigures } from "./figures.ts"
 import { softwareVersions } from "./software.ts"
 import type { ProgressReporter } from "./progress.ts"
 import { qualitySection, readRecordedQuality } from "./eval/quality.ts"
@@ -206,6 +207,18 @@ const assembleTables = (
   ]
 }
 
+const rowsOf = <T extends Table<any>>(tables: ReadonlyArray<TableData>, table: T): ReadonlyArray<Row<T>> =>
+  (tables.find((entry) => entry.table === table)?.rows ?? []) as ReadonlyArray<Row<T>>
+
+const figureInput = (tables: ReadonlyArray<TableData>) => ({
+  documents: rowsOf(tables, documents),
+  frameScores: rowsOf(tables, frameScores),
+  frameLexicon: rowsOf(tables, frameLexicon),
+  keyness: rowsOf(tables, keyness),
+  namingVariants: rowsOf(tables, namingVariants),
+  entitySalience: rowsOf(tables, entitySalience)
+})
+
 export interface PipelineSummary {
   readonly documents: number
   readonly paragraphs: number
@@ -246,6 +259,7 @@ export const runPipeline = (options: PipelineOptions) =>
 
     // 5b–6. aggregate the measures, publish
     const tables = assembleTables(processed, { frames: codebooks.frames, measures: context.measures })
+    const figures = yield* Effect.promise(() => renderFigures(figureInput(tables)))
     const result = yield* publish({
       outDir: options.outDir,
       dataset,
@@ -259,16 +273,16 @@ export const runPipeline = (options: PipelineOptions) =>
         parameters: measureParameters({ codebooks: context.measures }),
         software: softwareVersions()
       },
+      figures,
       sections: [{ title: "Measured quality of the pipeline", body: qualitySection(readRecordedQuality()) }]
     })
-    const count = (name: string) => tables.find((entry) => entry.table.name === name)?.rows.length ?? 0
     return {
       documents: processed.length,
       paragraphs: processed.reduce((sum, doc) => sum + doc.document.n_paragraphs, 0),
-      sentences: count("sentences"),
-      tokens: count("tokens"),
-      entities: count("entities"),
-      removedSpans: count("cleaning_log"),
+      sentences: rowsOf(tables, sentences).length,
+      tokens: rowsOf(tables, tokens).length,
+      entities: rowsOf(tables, entities).length,
+      removedSpans: rowsOf(tables, cleaningLog).length,
       output: result.path,
       status: result.status,
       warnings: processed.flatMap((doc) => doc.warnings)

@@ -4,6 +4,7 @@
 import { Effect, FileSystem, Path } from "effect"
 import type { Row, Table } from "../schemas/table.ts"
 import type { DatasetCard } from "../schemas/inputs/dataset.ts"
+import type { Figure } from "./figures.ts"
 import { PublishError } from "./errors.ts"
 import { sha256 } from "./ingest.ts"
 import { encodeArrow } from "./publish/arrow.ts"
@@ -23,6 +24,8 @@ export interface PublishRequest {
   readonly dataset: DatasetCard
   readonly tables: ReadonlyArray<TableData>
   readonly provenance: Provenance
+  /** Charts of the measures, written as figures/<name>.svg and shown in the codebook. */
+  readonly figures: ReadonlyArray<Figure>
   readonly sections?: ReadonlyArray<{ readonly title: string; readonly body: string }>
 }
 
@@ -47,15 +50,17 @@ export const renderVersion = (request: PublishRequest): ReadonlyArray<RenderedFi
     rendered(`arrow/${table.name}.arrow`, encodeArrow(table, rows), { rows: rows.length, table: table.name }),
     rendered(`parquet/${table.name}.parquet`, encodeParquet(table, rows), { rows: rows.length, table: table.name })
   ])
+  const figureFiles = request.figures.map((figure) => rendered(`figures/${figure.name}.svg`, new TextEncoder().encode(figure.svg)))
   const tables = request.tables.map(({ table }) => table)
-  const descriptor = rendered("datapackage.json", jsonBytes(dataPackage(request.dataset, tables, tableFiles)))
+  const descriptor = rendered("datapackage.json", jsonBytes(dataPackage(request.dataset, tables, [...tableFiles, ...figureFiles], request.figures)))
   const codebook = rendered("README.md", new TextEncoder().encode(renderCodebook({
     dataset: request.dataset,
     tables: request.tables.map(({ table, rows }) => ({ table, rows: rows.length })),
     provenance: request.provenance,
+    figures: request.figures,
     ...(request.sections ? { sections: request.sections } : {})
   })))
-  const files = [...tableFiles, descriptor, codebook]
+  const files = [...tableFiles, ...figureFiles, descriptor, codebook]
   return [...files, rendered("manifest.json", jsonBytes(manifest(request.dataset, files, request.provenance)))]
 }
 

@@ -3,11 +3,13 @@
 import type { Table } from "../../schemas/table.ts"
 import type { DatasetCard } from "../../schemas/inputs/dataset.ts"
 import type { Provenance } from "./descriptor.ts"
+import type { Figure } from "../figures.ts"
 
 export interface CodebookInput {
   readonly dataset: DatasetCard
   readonly tables: ReadonlyArray<{ readonly table: Table<any>; readonly rows: number }>
   readonly provenance: Provenance
+  readonly figures: ReadonlyArray<Figure>
   /** Extra sections (measured quality, figures) rendered before the tables. */
   readonly sections?: ReadonlyArray<{ readonly title: string; readonly body: string }>
 }
@@ -147,7 +149,12 @@ const provenanceSection = (provenance: Provenance): string => [
   "Software: " + Object.entries(provenance.software).map(([name, version]) => `${name} ${version}`).join(", ") + "."
 ].join("\n")
 
-export const renderCodebook = ({ dataset, tables, provenance, sections = [] }: CodebookInput): string => [
+const figuresSection = (figures: ReadonlyArray<Figure>): ReadonlyArray<string> =>
+  figures.length === 0
+    ? []
+    : ["## Figures", "", ...figures.flatMap((figure) => [`### ${figure.title}`, "", `![${figure.title}](figures/${figure.name}.svg)`, "", figure.description, ""])]
+
+export const renderCodebook = ({ dataset, tables, provenance, figures, sections = [] }: CodebookInput): string => [
   `# ${dataset.title}`,
   "",
   `\`${dataset.name}\`, version ${dataset.version}.`,
@@ -170,6 +177,7 @@ export const renderCodebook = ({ dataset, tables, provenance, sections = [] }: C
   "",
   loading(dataset),
   "",
+  ...figuresSection(figures),
   ...sections.flatMap((section) => [`## ${section.title}`, "", section.body, ""]),
   "## Tables",
   "",

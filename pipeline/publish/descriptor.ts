@@ -2,6 +2,7 @@
 // and the files actually written. No timestamps: the same inputs give the same bytes.
 import type { ColumnKind, Table } from "../../schemas/table.ts"
 import type { DatasetCard } from "../../schemas/inputs/dataset.ts"
+import type { Figure } from "../figures.ts"
 
 export interface RenderedFile {
   /** Path inside the version folder, with forward slashes. */
@@ -47,10 +48,60 @@ const fileOf = (files: ReadonlyArray<RenderedFile>, path: string): RenderedFile 
   return file
 }
 
+/** What every resource says about its file: where it is, what it is, and how to check it. */
+const fileResource = (file: RenderedFile, about: { name: string; format: string; mediatype: string; title: string; description: string }) => ({
+  name: about.name,
+  path: file.path,
+  format: about.format,
+  mediatype: about.mediatype,
+  title: about.title,
+  description: about.description,
+  bytes: file.bytes.length,
+  hash: `sha256:${file.sha256}`
+})
+
+const tableResources = (table: Table<any>, files: ReadonlyArray<RenderedFile>) => {
+  const csv = fileOf(files, `csv/${table.name}.csv`)
+  const sameRows = `the same rows, columns and order as ${csv.path}`
+  return [
+    {
+      ...fileResource(csv, { name: table.name, format: "csv", mediatype: "text/csv", title: table.title, description: table.description }),
+      type: "table",
+      encoding: "utf-8",
+      dialect: { header: true, delimiter: ",", lineTerminator: "\r\n", quoteChar: "\"", doubleQuote: true },
+      schema: tableSchema(table)
+    },
+    fileResource(fileOf(files, `arrow/${table.name}.arrow`), {
+      name: `${table.name}-arrow`,
+      format: "arrow",
+      mediatype: "application/vnd.apache.arrow.file",
+      title: `${table.title} (Arrow)`,
+      description: `The ${table.name} table in Arrow IPC file format: ${sameRows}.`
+    }),
+    fileResource(fileOf(files, `parquet/${table.name}.parquet`), {
+      name: `${table.name}-parquet`,
+      format: "parquet",
+      mediatype: "application/vnd.apache.parquet",
+      title: `${table.title} (Parquet)`,
+      description: `The ${table.name} table in Apache Parquet format: ${sameRows}.`
+    })
+  ]
+}
+
+const figureResource = (figure: Figure, files: ReadonlyArray<RenderedFile>) =>
+  fileResource(fileOf(files, `figures/${figure.name}.svg`), {
+    name: `figure-${figure.name}`,
+    format: "svg",
+    mediatype: "image/svg+xml",
+    title: figure.title,
+    description: figure.description
+  })
+
 export const dataPackage = (
   dataset: DatasetCard,
   tables: ReadonlyArray<Table<any>>,
-  files: ReadonlyArray<RenderedFile>
+  files: ReadonlyArray<RenderedFile>,
+  figures: ReadonlyArray<Figure>
 ) => ({
   $schema: "https://datapackage.org/profiles/2.0/datapackage.json",
   name: dataset.name,
@@ -59,47 +110,10 @@ export const dataPackage = (
   version: dataset.version,
   licenses: [{ name: dataset.licence.data, title: `Derived tables: ${dataset.licence.data}. Texts: ${dataset.licence.texts}` }],
   ...(dataset.citation.authors ? { contributors: dataset.citation.authors.map((title) => ({ title, roles: ["creator"] })) } : {}),
-  resources: tables.flatMap((table) => {
-    const csv = fileOf(files, `csv/${table.name}.csv`)
-    const arrow = fileOf(files, `arrow/${table.name}.arrow`)
-    const parquet = fileOf(files, `parquet/${table.name}.parquet`)
-    return [
-      {
-        name: table.name,
-        type: "table",
-        path: csv.path,
-        format: "csv",
-        mediatype: "text/csv",
-        encoding: "utf-8",
-        title: table.title,
-        description: table.description,
-        bytes: csv.bytes.length,
-        hash: `sha256:${csv.sha256}`,
-        dialect: { header: true, delimiter: ",", lineTerminator: "\r\n", quoteChar: "\"", doubleQuote: true },
-        schema: tableSchema(table)
-      },
-      {
-        name: `${table.name}-arrow`,
-        path: arrow.path,
-        format: "arrow",
-        mediatype: "application/vnd.apache.arrow.file",
-        title: `${table.title} (Arrow)`,
-        description: `The ${table.name} table in Arrow IPC file format: the same rows, columns and order as ${csv.path}.`,
-        bytes: arrow.bytes.length,
-        hash: `sha256:${arrow.sha256}`
-      },
-      {
-        name: `${table.name}-parquet`,
-        path: parquet.path,
-        format: "parquet",
-        mediatype: "application/vnd.apache.parquet",
-        title: `${table.title} (Parquet)`,
-        description: `The ${table.name} table in Apache Parquet format: the same rows, columns and order as ${csv.path}.`,
-        bytes: parquet.bytes.length,
-        hash: `sha256:${parquet.sha256}`
-      }
-    ]
-  })
+  resources: [
+    ...tables.flatMap((table) => tableResources(table, files)),
+    ...figures.map((figure) => figureResource(figure, files))
+  ]
 })
 
 export interface Provenance {
