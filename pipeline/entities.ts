@@ -95,7 +95,7 @@ export const compileGazetteer = (gazetteer: Gazetteer): CompiledGazetteer => {
 
 /** Two tokens belong to one name only when nothing but spaces (no line break) separates them. */
 const joined = (text: string, left: AnalysedToken, right: AnalysedToken): boolean =>
-  !text.slice(left.end, right.start).includes("\n")
+  !/[\n\r\u2028\u2029]/.test(text.slice(left.end, right.start))
 
 /** Case-sensitive variants must match exactly, but a leading lower-case word may be capitalised ("The Kremlin"). */
 const caseFits = (variant: CompiledVariant, tokens: ReadonlyArray<AnalysedToken>, from: number): boolean =>

@@ -42,7 +42,8 @@ export const normaliseLemma = (lemma: string): string => lemma.replace(/[\u2018\
 export const normaliseNormal = (normal: string): string => normal.replace(/[\u2018\u2019\u02bc]/g, "'")
 
 export const analyse = (text: string): Analysis => {
-  const doc = nlp.readDoc(text)
+  // wink does not break lines at NEL, LS and PS as the segmenter does; a space of the same length keeps offsets.
+  const doc = nlp.readDoc(text.replace(/[\u0085\u2028\u2029]/g, " "))
   const values = doc.tokens().out() as Array<string>
   const types = doc.tokens().out(its.type) as Array<string>
   const normals = doc.tokens().out(its.normal) as Array<string>

@@ -133,11 +133,13 @@ const creditInside = new RegExp(`(?<=\\s)${creditLabel}`, "gu")
 const creditFirst = new RegExp(`^${creditLabel}`, "u")
 
 /** Pieces of a paragraph: ICU's sentences, and a caption's credit apart from the caption. */
-const candidateSentences = (text: string, paragraph: Paragraph): Array<Span> => {
+const candidateSentences = (text: string, paragraph: Paragraph, tokens: TokenIndex): Array<Span> => {
   // ICU always breaks at a newline; inside a paragraph a newline is a soft wrap, so it reads a space.
   const flattened = text.slice(paragraph.start, paragraph.end).replace(/[\n\r\u0085\u2028\u2029]/g, " ")
-  const breaks = new Set(Array.from(icu.segment(flattened), ({ index }) => index))
-  for (const credit of flattened.matchAll(creditInside)) breaks.add(credit.index)
+  // A break never cuts a wink token: one that ICU puts inside a token ("文。中", ". \u200bКиїв") moves to the token's start.
+  const snap = (index: number) => Math.max(0, tokens.startAround(paragraph.start + index) - paragraph.start)
+  const breaks = new Set(Array.from(icu.segment(flattened), ({ index }) => snap(index)))
+  for (const credit of flattened.matchAll(creditInside)) breaks.add(snap(credit.index))
   const starts = [...breaks].sort((a, b) => a - b)
   return starts
     .map((start, i) => trim(text, { start: paragraph.start + start, end: paragraph.start + (starts[i + 1] ?? flattened.length) }))
@@ -162,11 +164,28 @@ const isAbbreviation = (token: AnalysedToken | undefined): boolean =>
 interface TokenIndex {
   readonly byStart: ReadonlyMap<number, AnalysedToken>
   readonly byEnd: ReadonlyMap<number, AnalysedToken>
+  /** The start of the token an offset lies strictly inside, or the offset itself. */
+  readonly startAround: (offset: number) => number
+}
+
+/** Binary search over the tokens, which are ordered and do not overlap. */
+const tokenStartAround = (tokens: ReadonlyArray<AnalysedToken>) => (offset: number): number => {
+  let low = 0
+  let high = tokens.length - 1
+  while (low <= high) {
+    const middle = (low + high) >> 1
+    const token = tokens[middle]!
+    if (offset <= token.start) high = middle - 1
+    else if (offset >= token.end) low = middle + 1
+    else return token.start
+  }
+  return offset
 }
 
 const indexTokens = (analysis: Analysis): TokenIndex => ({
   byStart: new Map(analysis.tokens.map((token) => [token.start, token])),
-  byEnd: new Map(analysis.tokens.map((token) => [token.end, token]))
+  byEnd: new Map(analysis.tokens.map((token) => [token.end, token])),
+  startAround: tokenStartAround(analysis.tokens)
 })
 
 /**
@@ -186,7 +205,7 @@ const continuesSentence = (text: string, sentence: Span, next: Span, tokens: Tok
 
 const sentencesOf = (text: string, paragraph: Paragraph, tokens: TokenIndex): Array<Span> => {
   const sentences: Array<Span> = []
-  for (const next of candidateSentences(text, paragraph)) {
+  for (const next of candidateSentences(text, paragraph, tokens)) {
     const current = sentences[sentences.length - 1]
     if (current !== undefined && continuesSentence(text, current, next, tokens)) {
       sentences[sentences.length - 1] = { start: current.start, end: next.end }
