@@ -1,9 +1,8 @@
 // One wink-nlp pass over a text, turned into plain records with offsets.
 // Both the segment and annotate stages read this analysis, so wink runs once per document.
-import winkNLP, { type ItemToken } from "wink-nlp"
-import model from "wink-eng-lite-web-model"
+import type { ItemToken } from "wink-nlp"
+import { nlp, readDocument } from "./wink.ts"
 
-const nlp = winkNLP(model)
 const its = nlp.its
 
 export interface AnalysedToken {
@@ -43,7 +42,7 @@ export const normaliseNormal = (normal: string): string => normal.replace(/[\u20
 
 export const analyse = (text: string): Analysis => {
   // wink does not break lines at NEL, LS and PS as the segmenter does; a space of the same length keeps offsets.
-  const doc = nlp.readDoc(text.replace(/[\u0085\u2028\u2029]/g, " "))
+  const doc = readDocument(text.replace(/[\u0085\u2028\u2029]/g, " "))
   const values = doc.tokens().out() as Array<string>
   const types = doc.tokens().out(its.type) as Array<string>
   const normals = doc.tokens().out(its.normal) as Array<string>
