@@ -1,7 +1,8 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { bootstrapIntervals, type BootstrapDocument } from "../pipeline/measure/bootstrap.ts"
-import { chiSquare1PValue, logRatio, quantileOfSorted, roundPublished, signedG2 } from "../pipeline/measure/stats.ts"
+import { referenceBootstrapIntervals } from "./measure-reference.ts"
+import { chiSquare1PValue, logRatio, quantileOfSorted, quantileOfUnsorted, roundPublished, signedG2 } from "../pipeline/measure/stats.ts"
 
 describe("signed log-likelihood G² (Rayson & Garside 2000)", () => {
   it("matches a hand computation", () => {
@@ -141,5 +142,60 @@ describe("two-stage bootstrap", () => {
 
   it("gives no interval when there are no tokens", () => {
     expect(bootstrapIntervals([bootstrapDoc([0, 0], [0, 0])], 1, { resamples: 50, seed: 1, unitSeed: 1 })).toEqual([null])
+  })
+})
+
+describe("the bootstrap's fast path", () => {
+  /** Random documents: some without sentences, sentences without tokens, several hits per sentence. */
+  const documentArb = (frameCount: number) =>
+    fc
+      .array(
+        fc.record({
+          tokens: fc.integer({ min: 0, max: 40 }),
+          hits: fc.array(fc.tuple(fc.integer({ min: 0, max: frameCount - 1 }), fc.integer({ min: 0, max: 4 })), { maxLength: 3 })
+        }),
+        { maxLength: 12 }
+      )
+      .map((sentences): BootstrapDocument => {
+        const offsets = new Int32Array(sentences.length + 1)
+        sentences.forEach((sentence, s) => (offsets[s + 1] = offsets[s]! + sentence.hits.length))
+        return {
+          sentenceTokens: Float64Array.from(sentences, (sentence) => sentence.tokens),
+          offsets,
+          frames: Int32Array.from(sentences.flatMap((sentence) => sentence.hits.map(([frame]) => frame))),
+          hits: Float64Array.from(sentences.flatMap((sentence) => sentence.hits.map(([, hits]) => hits)))
+        }
+      })
+
+  it("draws what pure-rand's xoroshiro128plus draws and gives the intervals the first implementation gave", () => {
+    fc.assert(
+      fc.property(
+        fc.array(documentArb(4), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 300 }),
+        (documents, unitSeed, resamples) => {
+          expect(bootstrapIntervals(documents, 4, { resamples, seed: 0, unitSeed })).toEqual(
+            referenceBootstrapIntervals(documents as never, 4, { resamples, unitSeed })
+          )
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
+  it("finds the quantiles of unsorted values exactly as sorting would", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: 0, max: 1000, noNaN: true })), { minLength: 1, maxLength: 400 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, p) => {
+          const sorted = Float64Array.from(values).sort()
+          expect(quantileOfUnsorted(Float64Array.from(values), p)).toBe(quantileOfSorted(sorted, p))
+          expect(quantileOfUnsorted(Float64Array.from(values), 0.025)).toBe(quantileOfSorted(sorted, 0.025))
+          expect(quantileOfUnsorted(Float64Array.from(values), 0.975)).toBe(quantileOfSorted(sorted, 0.975))
+        }
+      ),
+      { numRuns: 300 }
+    )
   })
 })

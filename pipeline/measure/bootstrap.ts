@@ -2,8 +2,12 @@
 // unit, then each drawn document's sentences with replacement. It works from per-sentence counts
 // only, for every frame at once, and its PRNG is seeded from the run's seed and the unit's name so
 // that a unit's interval does not depend on which other units exist or on input order.
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus"
-import { quantileOfSorted } from "./stats.ts"
+//
+// This is the hot loop of the measure stage (every resample draws every sentence of the unit), so
+// the unit's documents are laid end to end in typed arrays and the generator runs inline on local
+// variables. The draws are exactly those of pure-rand's xoroshiro128plus (test/measure-stats checks
+// the two streams agree), so the published intervals do not depend on this rewrite.
+import { quantileOfUnsorted } from "./stats.ts"
 
 /**
  * One document's per-sentence counts, the frame hits stored sparsely (most sentences hit no frame):
@@ -11,6 +15,18 @@ import { quantileOfSorted } from "./stats.ts"
  */
 export interface BootstrapDocument {
   /** Non-punctuation tokens of each sentence. */
+  readonly sentenceTokens: Float64Array | Int32Array
+  readonly offsets: Int32Array
+  readonly frames: Int32Array
+  readonly hits: Float64Array | Int32Array
+}
+
+/**
+ * A unit's documents (in doc_id order) laid end to end: document d owns sentences
+ * first[d] to first[d + 1] - 1, and sentence s the hits offsets[s] to offsets[s + 1] - 1.
+ */
+export interface BootstrapUnit {
+  readonly first: Int32Array
   readonly sentenceTokens: Float64Array
   readonly offsets: Int32Array
   readonly frames: Int32Array
@@ -39,30 +55,158 @@ const hash32 = (text: string): number => {
 
 export const unitSeed = (seed: number, level: string, unit: string): number => hash32(`${seed}\u0000${level}\u0000${unit}`)
 
-/** One resample's pooled per-1,000 rate for every frame into `rates`; false when it drew no tokens. */
-const resampleOnce = (
-  documents: ReadonlyArray<BootstrapDocument>,
-  frameCount: number,
-  draw: (size: number) => number,
-  hits: Float64Array,
-  rates: Float64Array
-): boolean => {
-  hits.fill(0)
-  let tokens = 0
-  for (let k = 0; k < documents.length; k++) {
-    const document = documents[draw(documents.length)]!
-    const sentences = document.sentenceTokens.length
-    for (let s = 0; s < sentences; s++) {
-      const drawn = draw(sentences)
-      tokens += document.sentenceTokens[drawn]!
-      for (let at = document.offsets[drawn]!; at < document.offsets[drawn + 1]!; at++) {
-        hits[document.frames[at]!]! += document.hits[at]!
-      }
+/** Buffers reused from one unit to the next (the bootstrap runs for thousands of units). */
+const scratch = (() => {
+  let drawn = new Int32Array(1024)
+  let samples = new Float64Array(16 * 1024)
+  return {
+    /** zeroed by the caller before each use */
+    drawn: (size: number): Int32Array => {
+      if (drawn.length < size) drawn = new Int32Array(Math.max(size, drawn.length * 2))
+      return drawn.subarray(0, size)
+    },
+    samples: (size: number): Float64Array => {
+      if (samples.length < size) samples = new Float64Array(Math.max(size, samples.length * 2))
+      return samples.subarray(0, size)
     }
   }
-  if (tokens === 0) return false
-  for (let f = 0; f < frameCount; f++) rates[f] = (hits[f]! / tokens) * 1000
-  return true
+})()
+
+/** Lays documents end to end (they keep their order: the draws index it). */
+export const packDocuments = (documents: ReadonlyArray<BootstrapDocument>): BootstrapUnit => {
+  let sentences = 0
+  let hitCount = 0
+  for (const document of documents) {
+    sentences += document.sentenceTokens.length
+    hitCount += document.frames.length
+  }
+  const first = new Int32Array(documents.length + 1)
+  const sentenceTokens = new Float64Array(sentences)
+  const offsets = new Int32Array(sentences + 1)
+  const frames = new Int32Array(hitCount)
+  const hits = new Float64Array(hitCount)
+  let s = 0
+  let h = 0
+  documents.forEach((document, d) => {
+    first[d] = s
+    sentenceTokens.set(document.sentenceTokens, s)
+    for (let i = 0; i < document.sentenceTokens.length; i++) offsets[s + i] = h + document.offsets[i]!
+    frames.set(document.frames, h)
+    hits.set(document.hits, h)
+    s += document.sentenceTokens.length
+    h += document.frames.length
+  })
+  first[documents.length] = s
+  offsets[s] = h
+  return { first, sentenceTokens, offsets, frames, hits }
+}
+
+/**
+ * 95% percentile intervals of per_1k for each frame of one unit, null when no resample drew a
+ * token. Resample r: for each of the unit's n documents draw one (index in [0, n)), then for each
+ * of that document's m sentences draw one (index in [0, m)); a draw from a single item takes no
+ * number from the generator. An index is one 32-bit output u scaled by multiply-shift,
+ * floor((u + 2^31) * size / 2^32): exact in doubles, bias below size / 2^32, and several times
+ * faster than rejection sampling. A resample that drew no tokens is left out.
+ *
+ * The draws only count how often each sentence was drawn; a frame's hits are then summed over
+ * its own (sentence, hits) entries. Counts are whole numbers, so the sums, and so the rates, are
+ * exactly those of adding each drawn sentence's hits in draw order.
+ */
+export const bootstrapUnitIntervals = (
+  unit: BootstrapUnit,
+  frameCount: number,
+  options: { readonly resamples: number; readonly unitSeed: number }
+): Array<Interval | null> => {
+  const { first, sentenceTokens, offsets, frames, hits } = unit
+  const documents = first.length - 1
+  const sentences = sentenceTokens.length
+  const resamples = Math.max(options.resamples, 0)
+  // The hit entries regrouped by frame: frame f's are byFrame[f] to byFrame[f + 1] - 1.
+  const byFrame = new Int32Array(frameCount + 1)
+  for (let at = 0; at < frames.length; at++) byFrame[frames[at]! + 1]!++
+  for (let f = 0; f < frameCount; f++) byFrame[f + 1]! += byFrame[f]!
+  const entrySentence = new Int32Array(frames.length)
+  const entryHits = new Float64Array(frames.length)
+  const next = byFrame.slice(0, frameCount)
+  for (let s = 0; s < sentences; s++) {
+    for (let at = offsets[s]!; at < offsets[s + 1]!; at++) {
+      const to = next[frames[at]!]!++
+      entrySentence[to] = s
+      entryHits[to] = hits[at]!
+    }
+  }
+  // Frames without hits in the unit score 0 in every resample: no samples are kept for them.
+  const scored: Array<number> = []
+  for (let f = 0; f < frameCount; f++) if (byFrame[f + 1]! > byFrame[f]!) scored.push(f)
+  const drawn = scratch.drawn(sentences) // times each sentence was drawn in this resample
+  const samples = scratch.samples(scored.length * resamples)
+  // xoroshiro128+ state, as pure-rand's xoroshiro128plus(seed) sets it up
+  let s01 = -1
+  let s00 = ~options.unitSeed
+  let s11 = options.unitSeed | 0
+  let s10 = 0
+  let kept = 0
+  for (let r = 0; r < resamples; r++) {
+    drawn.fill(0)
+    let tokens = 0
+    for (let k = 0; k < documents; k++) {
+      let d = 0
+      if (documents !== 1) {
+        const out = (s00 + s10) | 0
+        const a0 = s10 ^ s00
+        const a1 = s11 ^ s01
+        const t00 = s00
+        const t01 = s01
+        s00 = (t00 << 24) ^ (t01 >>> 8) ^ a0 ^ (a0 << 16)
+        s01 = (t01 << 24) ^ (t00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16))
+        s10 = (a1 << 5) ^ (a0 >>> 27)
+        s11 = (a0 << 5) ^ (a1 >>> 27)
+        // floor by truncation: the value lies in [0, documents)
+        d = (((out + 0x80000000) * documents) / 0x100000000) | 0
+      }
+      const from = first[d]!
+      const size = first[d + 1]! - from
+      for (let i = 0; i < size; i++) {
+        let s = from
+        if (size !== 1) {
+          const out = (s00 + s10) | 0
+          const a0 = s10 ^ s00
+          const a1 = s11 ^ s01
+          const t00 = s00
+          const t01 = s01
+          s00 = (t00 << 24) ^ (t01 >>> 8) ^ a0 ^ (a0 << 16)
+          s01 = (t01 << 24) ^ (t00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16))
+          s10 = (a1 << 5) ^ (a0 >>> 27)
+          s11 = (a0 << 5) ^ (a1 >>> 27)
+          s = from + ((((out + 0x80000000) * size) / 0x100000000) | 0)
+        }
+        tokens += sentenceTokens[s]!
+        drawn[s]!++
+      }
+    }
+    if (tokens === 0) continue
+    for (let i = 0; i < scored.length; i++) {
+      const f = scored[i]!
+      let frameHits = 0
+      const end = byFrame[f + 1]!
+      for (let at = byFrame[f]!; at < end; at++) frameHits += drawn[entrySentence[at]!]! * entryHits[at]!
+      // samples of the i-th scored frame at i * resamples ..< i * resamples + kept
+      samples[i * resamples + kept] = (frameHits / tokens) * 1000
+    }
+    kept++
+  }
+  const intervals: Array<Interval | null> = []
+  for (let f = 0, i = 0; f < frameCount; f++) {
+    if (kept === 0) intervals.push(null)
+    else if (scored[i] !== f) intervals.push({ low: 0, high: 0 })
+    else {
+      const sample = samples.subarray(i * resamples, i * resamples + kept)
+      intervals.push({ low: quantileOfUnsorted(sample, 0.025), high: quantileOfUnsorted(sample, 0.975) })
+      i++
+    }
+  }
+  return intervals
 }
 
 /**
@@ -73,24 +217,4 @@ export const bootstrapIntervals = (
   documents: ReadonlyArray<BootstrapDocument>,
   frameCount: number,
   options: BootstrapOptions & { readonly unitSeed: number }
-): Array<Interval | null> => {
-  const rng = xoroshiro128plus(options.unitSeed)
-  // A uniform index in [0, size) from one 32-bit draw by multiply-shift: exact in doubles, bias
-  // below size / 2^32, and several times faster than rejection sampling, which matters here
-  // (every resample draws every sentence of the unit). A single item needs no draw.
-  const draw = (size: number) => (size === 1 ? 0 : Math.floor(((rng.next() + 0x80000000) * size) / 0x100000000))
-  const samples = Array.from({ length: frameCount }, () => new Float64Array(options.resamples))
-  const hits = new Float64Array(frameCount)
-  const rates = new Float64Array(frameCount)
-  let kept = 0
-  for (let r = 0; r < options.resamples; r++) {
-    if (!resampleOnce(documents, frameCount, draw, hits, rates)) continue
-    for (let f = 0; f < frameCount; f++) samples[f]![kept] = rates[f]!
-    kept++
-  }
-  return samples.map((sample) => {
-    if (kept === 0) return null
-    const sorted = sample.subarray(0, kept).sort()
-    return { low: quantileOfSorted(sorted, 0.025), high: quantileOfSorted(sorted, 0.975) }
-  })
-}
+): Array<Interval | null> => bootstrapUnitIntervals(packDocuments(documents), frameCount, options)

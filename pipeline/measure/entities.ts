@@ -4,7 +4,10 @@ import type { entitySalience } from "../../schemas/entity_salience.ts"
 import type { Row } from "../../schemas/table.ts"
 import type { GroupMember } from "./groups.ts"
 import { rate, roundPublished } from "./stats.ts"
-import type { DocumentMeasures, EntityCount } from "./types.ts"
+import type { EntityCount } from "./types.ts"
+
+/** What salience reads of a document. */
+type Counted = { readonly tokens: number; readonly entities: ReadonlyArray<EntityCount> }
 
 type EntityType = EntityCount["type"]
 
@@ -24,7 +27,7 @@ export const countEntities = (mentions: ReadonlyArray<Row<typeof entities>>): Ar
 }
 
 /** Each entity's name and type: the most frequent in the corpus, ties broken alphabetically. */
-const entityNames = (perDocument: ReadonlyArray<DocumentMeasures>) => {
+const entityNames = (perDocument: ReadonlyArray<Counted>) => {
   const tallies = new Map<string, Map<string, { canonical: string; type: EntityType; mentions: number }>>()
   for (const measures of perDocument) {
     for (const { entity_id, canonical, type, mentions } of measures.entities) {
@@ -45,7 +48,7 @@ const entityNames = (perDocument: ReadonlyArray<DocumentMeasures>) => {
 }
 
 const salienceOfGroup = (
-  member: GroupMember,
+  member: GroupMember<Counted>,
   names: Map<string, { canonical: string; type: EntityType }>
 ): Array<Row<typeof entitySalience>> => {
   const byEntity = new Map<string, { mentions: number; docs: number }>()
@@ -77,7 +80,7 @@ const salienceOfGroup = (
 }
 
 /** entity_salience rows, unsorted. */
-export const entitySalienceRows = (members: ReadonlyArray<GroupMember>, perDocument: ReadonlyArray<DocumentMeasures>) => {
+export const entitySalienceRows = (members: ReadonlyArray<GroupMember<Counted>>, perDocument: ReadonlyArray<Counted>) => {
   const names = entityNames(perDocument)
   return members.flatMap((member) => salienceOfGroup(member, names))
 }

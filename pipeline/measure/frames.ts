@@ -5,13 +5,14 @@ import { frameLexicon } from "../../schemas/frame_lexicon.ts"
 import type { frameScores } from "../../schemas/frame_scores.ts"
 import type { FrameCodebook } from "../../schemas/inputs/frames.ts"
 import { compareRows, type Row } from "../../schemas/table.ts"
-import { type BootstrapDocument, type BootstrapOptions, bootstrapIntervals, unitSeed } from "./bootstrap.ts"
+import { type BootstrapDocument, type BootstrapOptions, bootstrapIntervals, type Interval, unitSeed } from "./bootstrap.ts"
 import type { CompiledFrame } from "./codebooks.ts"
 import type { SentenceTokens } from "./document.ts"
 import type { GroupMember } from "./groups.ts"
 import { findMatches } from "./match.ts"
 import { roundPublished } from "./stats.ts"
-import type { DocumentMeasures, SentenceFrameHits } from "./types.ts"
+import type { DocumentRecord } from "./record.ts"
+import type { SentenceFrameHits } from "./types.ts"
 
 type FrameHitRow = Row<typeof frameHits>
 type FrameScoreRow = Row<typeof frameScores>
@@ -67,45 +68,38 @@ export const measureFrames = (
   return { frame_hits: rows.sort(compareRows(frameHits)), sentence_frame_hits: perSentence }
 }
 
-/** A document's per-sentence counts laid out for the bootstrap (frame numbers index `frameIds`). */
-export const bootstrapDocument = (measures: DocumentMeasures, frameIds: ReadonlyArray<string>): BootstrapDocument => {
-  const frameIndex = new Map(frameIds.map((id, i) => [id, i]))
-  const known = measures.sentence_frame_hits
-    .filter((entry) => frameIndex.has(entry.frame_id))
-    .sort((a, b) => a.sentence - b.sentence)
-  const offsets = new Int32Array(measures.sentence_tokens.length + 1)
-  for (const { sentence } of known) offsets[sentence + 1]!++
-  for (let s = 0; s < measures.sentence_tokens.length; s++) offsets[s + 1]! += offsets[s]!
-  return {
-    sentenceTokens: Float64Array.from(measures.sentence_tokens),
-    offsets,
-    frames: Int32Array.from(known, (entry) => frameIndex.get(entry.frame_id)!),
-    hits: Float64Array.from(known, (entry) => entry.hits)
-  }
-}
-
-const sum = (values: Iterable<number>): number => {
-  let total = 0
-  for (const value of values) total += value
-  return total
-}
-
-/** frame_scores rows of one unit, one per frame (frameIds sorted). */
-export const frameScoreRows = (
-  unit: GroupMember,
-  frameIds: ReadonlyArray<string>,
-  layout: (measures: DocumentMeasures) => BootstrapDocument,
+/** The bootstrap intervals of one unit, from its own stream. */
+export const unitIntervals = (
+  unit: GroupMember<BootstrapDocument>,
+  frameCount: number,
   options: BootstrapOptions
+): Array<Interval | null> => bootstrapIntervals(unit.documents, frameCount, { ...options, unitSeed: unitSeed(options.seed, unit.groupBy, unit.group) })
+
+/**
+ * frame_scores rows of one unit, one per frame (frameIds sorted; records number frames by it).
+ * `computed` gives the unit's intervals if they are already known (a document's, from when it was
+ * added), else they are bootstrapped here.
+ */
+export const frameScoreRows = (
+  unit: GroupMember<DocumentRecord>,
+  frameIds: ReadonlyArray<string>,
+  options: BootstrapOptions,
+  computed: ReadonlyArray<Interval | null> | null = null
 ): Array<FrameScoreRow> => {
-  const tokens = sum(unit.documents.map((d) => d.tokens))
-  const nSentences = sum(unit.documents.map((d) => d.sentence_tokens.length))
-  const intervals = bootstrapIntervals(unit.documents.map(layout), frameIds.length, {
-    ...options,
-    unitSeed: unitSeed(options.seed, unit.groupBy, unit.group)
-  })
+  let tokens = 0
+  let nSentences = 0
+  const hits = new Float64Array(frameIds.length)
+  const hitSentences = new Float64Array(frameIds.length)
+  for (const document of unit.documents) {
+    tokens += document.tokens
+    nSentences += document.sentenceTokens.length
+    for (let k = 0; k < document.frames.length; k++) {
+      hits[document.frames[k]!]! += document.hits[k]!
+      hitSentences[document.frames[k]!]!++
+    }
+  }
+  const intervals = computed ?? unitIntervals(unit, frameIds.length, options)
   return frameIds.map((frameId, f) => {
-    const sentenceHits = unit.documents.flatMap((d) => d.sentence_frame_hits.filter((s) => s.frame_id === frameId))
-    const hits = sum(sentenceHits.map((s) => s.hits))
     const interval = intervals[f] ?? null
     return {
       level: unit.groupBy,
@@ -113,11 +107,11 @@ export const frameScoreRows = (
       frame_id: frameId,
       n_docs: unit.documents.length,
       n_sentences: nSentences,
-      hits,
-      hit_sentences: sentenceHits.length,
+      hits: hits[f]!,
+      hit_sentences: hitSentences[f]!,
       tokens,
-      per_1k: tokens === 0 ? null : roundPublished((hits / tokens) * 1000),
-      sentence_share: nSentences === 0 ? null : roundPublished(sentenceHits.length / nSentences),
+      per_1k: tokens === 0 ? null : roundPublished((hits[f]! / tokens) * 1000),
+      sentence_share: nSentences === 0 ? null : roundPublished(hitSentences[f]! / nSentences),
       ci_low: interval === null ? null : roundPublished(interval.low),
       ci_high: interval === null ? null : roundPublished(interval.high)
     }

@@ -1,24 +1,33 @@
 // The measure stage in two steps:
 //   measureDocument: one annotated document → small JSON counts (runs per document, in workers, cached);
-//   aggregateMeasures: everyone's counts → the group-level tables, the same whatever the input order.
-import { entitySalience } from "../../schemas/entity_salience.ts"
+//   a MeasureAccumulator: each document's counts folded in as it streams past, then the group-level
+//   tables once at the end, the same whatever the input order (accumulator.ts). Accumulators of
+//   disjoint shards of the corpus merge, through plain JSON partials, into the single run's tables.
 import { frameHits } from "../../schemas/frame_hits.ts"
-import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, frameScores } from "../../schemas/frame_scores.ts"
-import { KEYNESS_MIN_FREQUENCY, keyness } from "../../schemas/keyness.ts"
-import { namingVariants } from "../../schemas/naming_variants.ts"
+import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED } from "../../schemas/frame_scores.ts"
+import { KEYNESS_MIN_FREQUENCY } from "../../schemas/keyness.ts"
 import { compareRows, type Row } from "../../schemas/table.ts"
-import { PUBLISHED_SIGNIFICANT_DIGITS, termFrequencies } from "../../schemas/term_frequencies.ts"
-import type { BootstrapDocument } from "./bootstrap.ts"
+import { PUBLISHED_SIGNIFICANT_DIGITS } from "../../schemas/term_frequencies.ts"
+import { createMeasureAccumulator, type FinishOptions, type MeasureTables } from "./accumulator.ts"
 import type { CompiledMeasureCodebooks } from "./codebooks.ts"
 import { countWords, tokensBySentence } from "./document.ts"
-import { countEntities, entitySalienceRows } from "./entities.ts"
-import { bootstrapDocument, frameScoreRows, measureFrames } from "./frames.ts"
-import { membersByGroup } from "./groups.ts"
-import { keynessRows } from "./keyness.ts"
-import { countNaming, namingVariantRows } from "./naming.ts"
-import { countTerms, sumTerms, termFrequencyRows } from "./terms.ts"
+import { countEntities } from "./entities.ts"
+import { measureFrames } from "./frames.ts"
+import { countNaming } from "./naming.ts"
+import { countTerms } from "./terms.ts"
 import type { AnnotatedDocument, DocumentGroups, DocumentMeasures } from "./types.ts"
 
+export {
+  accumulatorFromJSON,
+  type BootstrapSettings,
+  createMeasureAccumulator,
+  type FinishOptions,
+  MeasureAccumulator,
+  type MeasurePartial,
+  type MeasureRows,
+  type MeasureTables,
+  mergeAccumulators
+} from "./accumulator.ts"
 export { compileMeasureCodebooks, type CompiledMeasureCodebooks } from "./codebooks.ts"
 export { frameLexiconRows } from "./frames.ts"
 export type { AnnotatedDocument, DocumentGroups, DocumentMeasures } from "./types.ts"
@@ -42,55 +51,21 @@ export const measureDocument = (doc: AnnotatedDocument, codebooks: CompiledMeasu
   }
 }
 
-export interface AggregateOptions {
+export interface AggregateOptions extends FinishOptions {
   readonly codebooks: CompiledMeasureCodebooks
-  /** Bootstrap resamples per unit (default BOOTSTRAP_RESAMPLES). */
-  readonly resamples?: number
-  /** Bootstrap seed (default BOOTSTRAP_SEED). */
-  readonly seed?: number
-  /** Minimum corpus frequency of a keyness term (default KEYNESS_MIN_FREQUENCY). */
-  readonly keynessMinFrequency?: number
-}
-
-export interface MeasureTables {
-  readonly term_frequencies: Array<Row<typeof termFrequencies>>
-  readonly keyness: Array<Row<typeof keyness>>
-  readonly entity_salience: Array<Row<typeof entitySalience>>
-  readonly frame_scores: Array<Row<typeof frameScores>>
-  readonly naming_variants: Array<Row<typeof namingVariants>>
 }
 
 export type MeasuredDocument = { readonly groups: DocumentGroups; readonly measures: DocumentMeasures }
 
-const byDocId = (perDocument: ReadonlyArray<MeasuredDocument>): Array<MeasuredDocument> => {
-  const sorted = [...perDocument].sort((a, b) => (a.groups.doc_id < b.groups.doc_id ? -1 : a.groups.doc_id > b.groups.doc_id ? 1 : 0))
-  sorted.forEach(({ groups, measures }, i) => {
-    if (groups.doc_id !== measures.doc_id) throw new Error(`measure: groups of ${groups.doc_id} paired with measures of ${measures.doc_id}`)
-    if (i > 0 && sorted[i - 1]!.groups.doc_id === groups.doc_id) throw new Error(`measure: document ${groups.doc_id} given twice`)
-  })
-  return sorted
-}
-
-/** The group-level tables, each in its table's documented order. */
-export const aggregateMeasures = (perDocument: ReadonlyArray<MeasuredDocument>, options: AggregateOptions): MeasureTables => {
-  const documents = byDocId(perDocument)
-  const terms = sumTerms(documents)
-  const units = membersByGroup(documents, true)
-  const frameIds = options.codebooks.frames.frames.map((frame) => frame.id).sort()
-  const layouts = new Map<string, BootstrapDocument>()
-  const layout = (measures: DocumentMeasures) => {
-    const cached = layouts.get(measures.doc_id) ?? bootstrapDocument(measures, frameIds)
-    layouts.set(measures.doc_id, cached)
-    return cached
-  }
-  const bootstrap = { resamples: options.resamples ?? BOOTSTRAP_RESAMPLES, seed: options.seed ?? BOOTSTRAP_SEED }
-  return {
-    term_frequencies: termFrequencyRows(terms).sort(compareRows(termFrequencies)),
-    keyness: keynessRows(terms, options.keynessMinFrequency ?? KEYNESS_MIN_FREQUENCY).sort(compareRows(keyness)),
-    entity_salience: entitySalienceRows(units, documents.map((d) => d.measures)).sort(compareRows(entitySalience)),
-    frame_scores: units.flatMap((unit) => frameScoreRows(unit, frameIds, layout, bootstrap)).sort(compareRows(frameScores)),
-    naming_variants: namingVariantRows(units, options.codebooks.naming.concepts).sort(compareRows(namingVariants))
-  }
+/**
+ * The group-level tables, each in its table's documented order, from documents already in memory:
+ * an accumulator fed all of them. A pipeline streaming documents feeds its own accumulator instead.
+ */
+export const aggregateMeasures = (perDocument: Iterable<MeasuredDocument>, options: AggregateOptions): MeasureTables => {
+  const { codebooks, ...finish } = options
+  const accumulator = createMeasureAccumulator(codebooks, finish)
+  for (const { groups, measures } of perDocument) accumulator.add(groups, measures)
+  return accumulator.finish(finish)
 }
 
 /** What the manifest records about a measure run, so that its figures can be reproduced and cited. */

@@ -22,7 +22,7 @@ export const countNaming = (sentences: ReadonlyArray<SentenceTokens>, concepts: 
 }
 
 /** naming_variants rows of one group, unsorted: every variant of every concept the group mentions. */
-const namingOfGroup = (member: GroupMember, concepts: ReadonlyArray<CompiledConcept>): Array<Row<typeof namingVariants>> => {
+const namingOfGroup = (member: GroupMember<{ readonly naming: ReadonlyArray<NamingCount> }>, concepts: ReadonlyArray<CompiledConcept>): Array<Row<typeof namingVariants>> => {
   const counts = new Map<string, number>()
   for (const measures of member.documents) {
     for (const { concept, variant, count } of measures.naming) {
@@ -45,5 +45,5 @@ const namingOfGroup = (member: GroupMember, concepts: ReadonlyArray<CompiledConc
   })
 }
 
-export const namingVariantRows = (members: ReadonlyArray<GroupMember>, concepts: ReadonlyArray<CompiledConcept>) =>
+export const namingVariantRows = (members: ReadonlyArray<GroupMember<{ readonly naming: ReadonlyArray<NamingCount> }>>, concepts: ReadonlyArray<CompiledConcept>) =>
   members.flatMap((member) => namingOfGroup(member, concepts))

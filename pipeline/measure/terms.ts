@@ -1,10 +1,13 @@
-// Term frequencies: unigrams and bigrams of normal forms and lemmas, per document, then per group.
+// Term frequencies and keyness: unigrams and bigrams of normal forms and lemmas counted per
+// document, then summed per group as documents stream past.
+import type { keyness } from "../../schemas/keyness.ts"
 import { type Row } from "../../schemas/table.ts"
 import { type Grouping, groupings, type termFrequencies } from "../../schemas/term_frequencies.ts"
 import { type SentenceTokens, type TokenRow } from "./document.ts"
 import { isHyphen } from "./match.ts"
-import { rate, roundPublished } from "./stats.ts"
-import type { DocumentGroups, DocumentMeasures, TermForm, TermList } from "./types.ts"
+import { chiSquare1PValue, logRatio, rate, roundPublished, signedG2 } from "./stats.ts"
+import { TermCounts } from "./term-counts.ts"
+import type { DocumentGroups, TermForm, TermList } from "./types.ts"
 
 const FORMS: ReadonlyArray<TermForm> = ["lemma", "normal"]
 const NGRAMS: ReadonlyArray<1 | 2> = [1, 2]
@@ -59,112 +62,345 @@ export const countTerms = (sentences: ReadonlyArray<SentenceTokens>): Array<Term
   )
 }
 
-/** The corpus-wide count of one term, and whether it is (or contains) a stop word anywhere. */
-interface CorpusTerm {
-  count: number
-  isStop: boolean
+// --- Totals over documents ----------------------------------------------------------------------
+// The accumulator folds each document's four lists into running totals as the document passes:
+// per list, every term once (a number, its corpus count and stop flag), and the counts of the terms
+// used in each cell, the documents sharing one (outlet, country, camp): a document adds to one
+// table, not three, and a corpus has about as many cells as outlets. A country's or a camp's
+// totals are the sum of its cells', made one group at a time as the rows are written. Nothing per
+// document is kept.
+
+/**
+ * A term kept for the whole run must not hold on to the text it was cut from: V8 keeps the parent
+ * of a sliced or concatenated string alive (both kinds start at 13 characters), so such a term is
+ * copied once, when the corpus first sees it.
+ */
+const own = (term: string): string => (term.length < 13 ? term : (JSON.parse(JSON.stringify(term)) as string))
+
+/** One frequency list over the whole corpus: each term's number, occurrences and stop flag. */
+class CorpusList {
+  /** term → its number, in order of first occurrence */
+  readonly numbers = new Map<string, number>()
+  /** per term number: occurrences, then 1 if the term is or contains a stop word (one cache line) */
+  private entries = new Float64Array(2048)
+  total = 0
+
+  constructor(
+    readonly form: TermForm,
+    readonly ngram: 1 | 2
+  ) {}
+
+  /** Adds occurrences of a term and returns its number. */
+  add(term: string, count: number, isStop: boolean): number {
+    let id = this.numbers.get(term)
+    if (id === undefined) {
+      id = this.numbers.size
+      this.numbers.set(own(term), id)
+      if (2 * id === this.entries.length) {
+        const entries = new Float64Array(this.entries.length * 2)
+        entries.set(this.entries)
+        this.entries = entries
+      }
+    }
+    this.entries[2 * id]! += count
+    if (isStop) this.entries[2 * id + 1] = 1
+    this.total += count
+    return id
+  }
+
+  countOf(id: number): number {
+    return this.entries[2 * id]!
+  }
+
+  isStop(id: number): boolean {
+    return this.entries[2 * id + 1] === 1
+  }
 }
 
-/** One frequency list (a form and n-gram size) summed over some documents. */
-export interface ListTotals<T> {
+/** A frequency list ready for output: its terms in published (UTF-16 code unit) order. */
+interface OrderedList {
+  readonly key: string
+  readonly corpus: CorpusList
+  /** term by number */
+  readonly terms: ReadonlyArray<string>
+  /** term numbers in term order */
+  readonly order: Int32Array
+  /** position in term order, by term number */
+  readonly rank: Int32Array
+}
+
+/** per_10k is memoised for counts below this. */
+const MEMO = 4096
+/** Keyness figures are memoised for pairs of counts below this (a * PAIR_LIMIT + b stays exact). */
+const PAIR_LIMIT = 2 ** 26
+
+const byFormNgram = (a: { form: TermForm; ngram: number }, b: { form: TermForm; ngram: number }) =>
+  a.form !== b.form ? (a.form < b.form ? -1 : 1) : a.ngram - b.ngram
+
+/** The term lists of one document, checked where a bad value would otherwise be silently cast. */
+const checkList = (list: TermList, docId: string) => {
+  if (list.counts.length !== list.terms.length || list.is_stop.length !== list.terms.length) {
+    throw new Error(`measure: the ${list.form} ${list.ngram}-gram list of ${docId} has ${list.terms.length} terms but ${list.counts.length} counts and ${list.is_stop.length} stop flags`)
+  }
+  for (const count of list.counts) {
+    if (!Number.isInteger(count) || count < 0) throw new Error(`measure: the ${list.form} ${list.ngram}-gram list of ${docId} has a count of ${count}`)
+  }
+}
+
+type CellGroups = Pick<DocumentGroups, Grouping>
+
+/** The documents of one (outlet, country, camp): their term counts per list key. */
+interface Cell {
+  readonly groups: CellGroups
+  readonly lists: Map<string, TermCounts>
+}
+
+const cellKey = (groups: CellGroups): string => JSON.stringify([groups.outlet, groups.country, groups.camp])
+
+/** One list of a partial result (see accumulator.ts): terms sorted, cell entries by term position. */
+export interface PartialTermList {
   readonly form: TermForm
   readonly ngram: 1 | 2
-  total: number
-  readonly terms: Map<string, T>
+  readonly terms: ReadonlyArray<string>
+  readonly counts: ReadonlyArray<number>
+  /** 1 when the term is, or contains, a stop word */
+  readonly stop: ReadonlyArray<0 | 1>
+  /** Sorted by [outlet, country, camp] as JSON. */
+  readonly cells: ReadonlyArray<{
+    readonly outlet: string | null
+    readonly country: string | null
+    readonly camp: string | null
+    /** positions in `terms`, ascending */
+    readonly terms: ReadonlyArray<number>
+    readonly counts: ReadonlyArray<number>
+    readonly docs: ReadonlyArray<number>
+  }>
 }
 
-export interface GroupTerms {
-  tokens: number
-  /** Per list key: occurrences and documents of each term. */
-  readonly lists: Map<string, ListTotals<{ count: number; docs: number }>>
-}
+/** Term counts of the whole corpus and of every cell, summed as documents arrive. */
+export class TermTotals {
+  /** per list key */
+  private readonly corpus = new Map<string, CorpusList>()
+  /** per cell key; documents in no group at all have none */
+  private readonly cells = new Map<string, Cell>()
+  private ordered: Array<OrderedList> | null = null
 
-/** Term counts of the whole corpus and of every group, summed once for both tables that use them. */
-export interface TermTotals {
-  /** Per list key. */
-  readonly corpus: Map<string, ListTotals<CorpusTerm>>
-  readonly groups: ReadonlyMap<Grouping, Map<string, GroupTerms>>
-}
-
-const listOf = <T>(lists: Map<string, ListTotals<T>>, form: TermForm, ngram: 1 | 2): ListTotals<T> => {
-  const key = listKey(form, ngram)
-  const list = lists.get(key) ?? { form, ngram, total: 0, terms: new Map<string, T>() }
-  lists.set(key, list)
-  return list
-}
-
-const groupOf = (byGroup: Map<string, GroupTerms>, group: string): GroupTerms => {
-  const found = byGroup.get(group) ?? { tokens: 0, lists: new Map() }
-  byGroup.set(group, found)
-  return found
-}
-
-const addToCorpus = (list: ListTotals<CorpusTerm>, { terms, counts, is_stop }: TermList) => {
-  for (let i = 0; i < terms.length; i++) {
-    const entry = list.terms.get(terms[i]!)
-    if (entry === undefined) list.terms.set(terms[i]!, { count: counts[i]!, isStop: is_stop[i]! })
-    else {
-      entry.count += counts[i]!
-      entry.isStop ||= is_stop[i]!
-    }
-    list.total += counts[i]!
+  private listOf(form: TermForm, ngram: 1 | 2): CorpusList {
+    const key = listKey(form, ngram)
+    const found = this.corpus.get(key) ?? new CorpusList(form, ngram)
+    this.corpus.set(key, found)
+    return found
   }
-}
 
-const addToGroup = (list: ListTotals<{ count: number; docs: number }>, { terms, counts }: TermList) => {
-  for (let i = 0; i < terms.length; i++) {
-    const entry = list.terms.get(terms[i]!)
-    if (entry === undefined) list.terms.set(terms[i]!, { count: counts[i]!, docs: 1 })
-    else {
-      entry.count += counts[i]!
-      entry.docs++
-    }
-    list.total += counts[i]!
+  private cellOf(groups: CellGroups): Cell | null {
+    if (groups.outlet === null && groups.country === null && groups.camp === null) return null
+    const key = cellKey(groups)
+    const found = this.cells.get(key) ?? { groups: { outlet: groups.outlet, country: groups.country, camp: groups.camp }, lists: new Map() }
+    this.cells.set(key, found)
+    return found
   }
-}
 
-/** Sums every document's term lists into the corpus and into each of its groups. */
-export const sumTerms = (
-  perDocument: ReadonlyArray<{ readonly groups: DocumentGroups; readonly measures: DocumentMeasures }>
-): TermTotals => {
-  const corpus = new Map<string, ListTotals<CorpusTerm>>()
-  const groups = new Map<Grouping, Map<string, GroupTerms>>(groupings.map((grouping) => [grouping, new Map()]))
-  for (const { groups: memberOf, measures } of perDocument) {
-    const targets = groupings.flatMap((grouping) => {
-      const group = memberOf[grouping]
-      return group === null ? [] : [groupOf(groups.get(grouping)!, group)]
-    })
-    for (const target of targets) target.tokens += measures.tokens
-    for (const terms of measures.terms) {
-      addToCorpus(listOf(corpus, terms.form, terms.ngram), terms)
-      for (const target of targets) addToGroup(listOf(target.lists, terms.form, terms.ngram), terms)
-    }
+  private static tableOf(cell: Cell, key: string): TermCounts {
+    const found = cell.lists.get(key) ?? new TermCounts()
+    cell.lists.set(key, found)
+    return found
   }
-  return { corpus, groups }
-}
 
-/** term_frequencies rows, unsorted. */
-export const termFrequencyRows = (totals: TermTotals): Array<Row<typeof termFrequencies>> => {
-  const rows: Array<Row<typeof termFrequencies>> = []
-  for (const [grouping, byGroup] of totals.groups) {
-    for (const [group, { tokens, lists }] of byGroup) {
-      for (const [key, { form, ngram, terms }] of lists) {
-        const corpusTerms = totals.corpus.get(key)!.terms
-        for (const [term, { count, docs }] of terms) {
-          rows.push({
-            group_by: grouping,
-            group,
-            form,
-            ngram,
-            term,
-            is_stop: corpusTerms.get(term)!.isStop,
-            count,
-            docs,
-            per_10k: roundPublished(rate(count, tokens, 10_000))
-          })
-        }
+  /** Folds one document's lists into the corpus and into its cell. */
+  add(memberOf: DocumentGroups, lists: ReadonlyArray<TermList>): void {
+    for (const list of lists) checkList(list, memberOf.doc_id)
+    this.ordered = null
+    const cell = this.cellOf(memberOf)
+    for (const list of lists) {
+      const corpus = this.listOf(list.form, list.ngram)
+      const table = cell === null ? null : TermTotals.tableOf(cell, listKey(list.form, list.ngram))
+      const { terms, counts, is_stop } = list
+      for (let i = 0; i < terms.length; i++) {
+        const id = corpus.add(terms[i]!, counts[i]!, is_stop[i]!)
+        table?.add(id, counts[i]!, 1)
       }
     }
   }
-  return rows
+
+  /** Every list with its terms in output order (cached until the next document). */
+  private orderedLists(): Array<OrderedList> {
+    if (this.ordered !== null) return this.ordered
+    this.ordered = [...this.corpus.entries()]
+      .sort(([, a], [, b]) => byFormNgram(a, b))
+      .map(([key, corpus]) => {
+        const terms = [...corpus.numbers.keys()]
+        const sorted = [...terms].sort()
+        const order = Int32Array.from(sorted, (term) => corpus.numbers.get(term)!)
+        const rank = new Int32Array(order.length)
+        for (let r = 0; r < order.length; r++) rank[order[r]!] = r
+        return { key, corpus, terms, order, rank }
+      })
+    return this.ordered
+  }
+
+  /** The groups of each grouping in output order, each with the cells it is made of. */
+  private *orderedGroups(): Generator<{ grouping: Grouping; group: string; cells: ReadonlyArray<Cell> }> {
+    for (const grouping of [...groupings].sort()) {
+      const byGroup = new Map<string, Array<Cell>>()
+      for (const cell of this.cells.values()) {
+        const group = cell.groups[grouping]
+        if (group === null) continue
+        const cells = byGroup.get(group) ?? []
+        cells.push(cell)
+        byGroup.set(group, cells)
+      }
+      for (const group of [...byGroup.keys()].sort()) yield { grouping, group, cells: byGroup.get(group)! }
+    }
+  }
+
+  /** A group's counts of one list: its only cell's, or the sum of its cells' (undefined if none has the list). */
+  private static groupTable(cells: ReadonlyArray<Cell>, key: string): TermCounts | undefined {
+    const tables = cells.flatMap((cell) => cell.lists.get(key) ?? [])
+    if (tables.length <= 1) return tables[0]
+    const sum = new TermCounts(Math.max(...tables.map((table) => table.size)) * 2)
+    for (const table of tables) sum.addAll(table)
+    return sum
+  }
+
+  /**
+   * term_frequencies rows in the table's order; `tokensOf` gives a group's non-punctuation tokens,
+   * `check` is called before each group's list and at the end (to stop if the totals changed).
+   */
+  *termFrequencyRows(tokensOf: (grouping: Grouping, group: string) => number, check: () => void): Generator<Row<typeof termFrequencies>> {
+    const lists = this.orderedLists()
+    const perTenK = new Float64Array(MEMO)
+    for (const { grouping, group, cells } of this.orderedGroups()) {
+      const tokens = tokensOf(grouping, group)
+      // per_10k depends only on the count: most terms share a handful of small counts
+      perTenK.fill(NaN)
+      const per10k = (count: number) => {
+        if (count >= MEMO) return roundPublished(rate(count, tokens, 10_000))
+        if (Number.isNaN(perTenK[count]!)) perTenK[count] = roundPublished(rate(count, tokens, 10_000))
+        return perTenK[count]!
+      }
+      for (const { key, corpus, terms, rank } of lists) {
+        check()
+        const table = TermTotals.groupTable(cells, key)
+        if (table === undefined) continue
+        const sorted = table.sortedBy(rank)
+        for (let i = 0; i < sorted.terms.length; i++) {
+          const id = sorted.terms[i]!
+          const count = sorted.counts[i]!
+          yield {
+            group_by: grouping,
+            group,
+            form: corpus.form,
+            ngram: corpus.ngram,
+            term: terms[id]!,
+            is_stop: corpus.isStop(id),
+            count,
+            docs: sorted.docs[i]!,
+            per_10k: per10k(count)
+          }
+        }
+      }
+    }
+    check()
+  }
+
+  /**
+   * keyness rows in the table's order: every group against the rest, for every term occurring at
+   * least `minFrequency` times in the corpus (a term a group never uses gets count_target 0).
+   */
+  *keynessRows(minFrequency: number, check: () => void): Generator<Row<typeof keyness>> {
+    const lists = this.orderedLists().map((list) => {
+      const frequent: Array<number> = []
+      for (const id of list.order) if (list.corpus.countOf(id) >= minFrequency) frequent.push(id)
+      return { ...list, frequent: Int32Array.from(frequent) }
+    })
+    const memo = new Map<number, number>()
+    let figures = new Float64Array(3 * 1024)
+    for (const { grouping, group, cells } of this.orderedGroups()) {
+      for (const { key, corpus, terms, frequent } of lists) {
+        check()
+        const table = TermTotals.groupTable(cells, key)
+        const totalTarget = table?.total ?? 0
+        const totalReference = corpus.total - totalTarget
+        if (table === undefined || totalTarget === 0 || totalReference === 0) continue
+        // The statistics depend only on (a, b) here, and few pairs recur many times over.
+        memo.clear()
+        let memoized = 0
+        for (const id of frequent) {
+          const countTarget = table.countOf(id)
+          const countReference = corpus.countOf(id) - countTarget
+          const pair = countTarget < PAIR_LIMIT && countReference < PAIR_LIMIT ? countTarget * PAIR_LIMIT + countReference : -1
+          let at = pair < 0 ? undefined : memo.get(pair)
+          if (at === undefined) {
+            const g2 = signedG2(countTarget, countReference, totalTarget, totalReference)
+            if (memoized * 3 === figures.length) {
+              const grown = new Float64Array(figures.length * 2)
+              grown.set(figures)
+              figures = grown
+            }
+            at = 3 * memoized++
+            figures[at] = roundPublished(g2)
+            figures[at + 1] = roundPublished(chiSquare1PValue(Math.abs(g2)))
+            figures[at + 2] = roundPublished(logRatio(countTarget, countReference, totalTarget, totalReference))
+            if (pair >= 0) memo.set(pair, at)
+          }
+          yield {
+            group_by: grouping,
+            target: group,
+            form: corpus.form,
+            ngram: corpus.ngram,
+            term: terms[id]!,
+            is_stop: corpus.isStop(id),
+            count_target: countTarget,
+            count_reference: countReference,
+            total_target: totalTarget,
+            total_reference: totalReference,
+            g2: figures[at]!,
+            p_value: figures[at + 1]!,
+            log_ratio: figures[at + 2]!
+          }
+        }
+      }
+    }
+    check()
+  }
+
+  /** The totals as plain JSON: lists by form and n-gram size, terms sorted, cells sorted. */
+  toJSON(): Array<PartialTermList> {
+    const cells = [...this.cells.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, cell]) => cell)
+    return this.orderedLists().map(({ key, corpus, terms, order, rank }) => ({
+      form: corpus.form,
+      ngram: corpus.ngram,
+      terms: Array.from(order, (id) => terms[id]!),
+      counts: Array.from(order, (id) => corpus.countOf(id)),
+      stop: Array.from(order, (id) => (corpus.isStop(id) ? 1 : 0)),
+      cells: cells.flatMap(({ groups, lists }) => {
+        const table = lists.get(key)
+        if (table === undefined) return []
+        const sorted = table.sortedBy(rank)
+        return [{
+          ...groups,
+          terms: Array.from(sorted.terms, (id) => rank[id]!),
+          counts: Array.from(sorted.counts),
+          docs: Array.from(sorted.docs)
+        }]
+      })
+    }))
+  }
+
+  /** Adds the totals of a partial result (documents the accumulator has not seen). */
+  addPartial(lists: ReadonlyArray<PartialTermList>): void {
+    this.ordered = null
+    for (const list of lists) {
+      const corpus = this.listOf(list.form, list.ngram)
+      const key = listKey(list.form, list.ngram)
+      const ids = new Int32Array(list.terms.length)
+      for (let p = 0; p < list.terms.length; p++) ids[p] = corpus.add(list.terms[p]!, list.counts[p]!, list.stop[p] === 1)
+      for (const { outlet, country, camp, terms, counts, docs } of list.cells) {
+        const cell = this.cellOf({ outlet, country, camp })
+        if (cell === null) continue
+        const table = TermTotals.tableOf(cell, key)
+        for (let j = 0; j < terms.length; j++) table.add(ids[terms[j]!]!, counts[j]!, docs[j]!)
+      }
+    }
+  }
 }

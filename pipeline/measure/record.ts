@@ -1,0 +1,153 @@
+// What the accumulator keeps of each document once its terms are summed: a few hundred bytes.
+// Frame scores, entity salience and naming shares of every document and every group are computed
+// from these records at the end; the bootstrap resamples their per-sentence counts. A document's
+// own intervals are bootstrapped when it is added (as documents stream in, or in its shard), so
+// that only the groups' are left for the end.
+import type { BootstrapDocument, BootstrapOptions, Interval } from "./bootstrap.ts"
+import { unitIntervals } from "./frames.ts"
+import type { DocumentGroups, DocumentMeasures, EntityCount, NamingCount, SentenceFrameHits } from "./types.ts"
+
+export interface DocumentRecord extends BootstrapDocument {
+  readonly groups: DocumentGroups
+  /** Non-punctuation tokens (DocumentMeasures.tokens). */
+  readonly tokens: number
+  /** Per sentence, in sentence order. */
+  readonly sentenceTokens: Int32Array
+  /** Hits of the codebook's frames, sparse: see BootstrapDocument; frames number the sorted frame ids. */
+  readonly offsets: Int32Array
+  readonly frames: Int32Array
+  readonly hits: Int32Array
+  readonly entities: ReadonlyArray<EntityCount>
+  readonly naming: ReadonlyArray<NamingCount>
+  /**
+   * The document's own bootstrap intervals (its frame_scores rows), worked out when it is added,
+   * under the accumulator's bootstrap options: low and high per frame, NaN where there is none.
+   */
+  readonly intervals: Float64Array
+}
+
+/** The codebook's frames, sorted: records number them by position. */
+export interface FrameNumbers {
+  readonly index: ReadonlyMap<string, number>
+  readonly count: number
+}
+
+/** A document in a partial result: its groups and the counts the record is made from. */
+export interface PartialDocument {
+  readonly doc_id: string
+  readonly outlet: string | null
+  readonly country: string | null
+  readonly camp: string | null
+  readonly tokens: number
+  readonly sentence_tokens: ReadonlyArray<number>
+  /** Hits of the codebook's frames, ordered by sentence, then as measured. */
+  readonly sentence_frame_hits: ReadonlyArray<SentenceFrameHits>
+  readonly entities: ReadonlyArray<EntityCount>
+  readonly naming: ReadonlyArray<NamingCount>
+  /** DocumentRecord.intervals, null for NaN, under the partial's bootstrap options. */
+  readonly intervals: ReadonlyArray<number | null>
+}
+
+const MAX_INT32 = 0x7fffffff
+
+const isCount = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_INT32
+
+/**
+ * The record of one document; throws on counts the typed arrays could not hold exactly. Frame hits
+ * of frames the codebook does not have are left out (the codebook decides which frames are scored).
+ * Its intervals are bootstrapped under `bootstrap`, unless `known` (from a partial) gives them.
+ */
+export const documentRecord = (
+  groups: DocumentGroups,
+  measures: Pick<DocumentMeasures, "doc_id" | "tokens" | "sentence_tokens" | "sentence_frame_hits" | "entities" | "naming">,
+  frames: FrameNumbers,
+  bootstrap: BootstrapOptions,
+  known: Float64Array | null = null
+): DocumentRecord => {
+  const frameIndex = frames.index
+  const docId = measures.doc_id
+  if (groups.doc_id !== docId) throw new Error(`measure: groups of ${groups.doc_id} paired with measures of ${docId}`)
+  if (typeof measures.tokens !== "number" || !Number.isFinite(measures.tokens)) throw new Error(`measure: ${docId} has ${measures.tokens} tokens`)
+  const sentences = measures.sentence_tokens.length
+  const sentenceTokens = new Int32Array(sentences)
+  measures.sentence_tokens.forEach((tokens, s) => {
+    if (!isCount(tokens)) throw new Error(`measure: sentence ${s} of ${docId} has ${tokens} tokens`)
+    sentenceTokens[s] = tokens
+  })
+  const hitsOfKnownFrames = measures.sentence_frame_hits.filter((entry) => frameIndex.has(entry.frame_id))
+  for (const { sentence, frame_id, hits } of hitsOfKnownFrames) {
+    if (!Number.isInteger(sentence) || sentence < 0 || sentence >= sentences) {
+      throw new Error(`measure: ${docId} has frame hits in sentence ${sentence} but ${sentences} sentences`)
+    }
+    if (!isCount(hits)) throw new Error(`measure: sentence ${sentence} of ${docId} has ${hits} hits of ${frame_id}`)
+  }
+  hitsOfKnownFrames.sort((a, b) => a.sentence - b.sentence) // stable: within a sentence, the measured order
+  const offsets = new Int32Array(sentences + 1)
+  for (const { sentence } of hitsOfKnownFrames) offsets[sentence + 1]!++
+  for (let s = 0; s < sentences; s++) offsets[s + 1]! += offsets[s]!
+  const counts = {
+    groups: { doc_id: docId, outlet: groups.outlet, country: groups.country, camp: groups.camp },
+    tokens: measures.tokens,
+    sentenceTokens,
+    offsets,
+    frames: Int32Array.from(hitsOfKnownFrames, (entry) => frameIndex.get(entry.frame_id)!),
+    hits: Int32Array.from(hitsOfKnownFrames, (entry) => entry.hits),
+    entities: measures.entities.map(({ entity_id, canonical, type, mentions }) => ({ entity_id, canonical, type, mentions })),
+    naming: measures.naming.map(({ concept, variant, count }) => ({ concept, variant, count }))
+  }
+  const intervals = known ?? packIntervals(unitIntervals({ groupBy: "document", group: docId, documents: [counts] }, frames.count, bootstrap))
+  return { ...counts, intervals }
+}
+
+const packIntervals = (intervals: ReadonlyArray<Interval | null>): Float64Array => {
+  const packed = new Float64Array(2 * intervals.length)
+  intervals.forEach((interval, f) => {
+    packed[2 * f] = interval?.low ?? NaN
+    packed[2 * f + 1] = interval?.high ?? NaN
+  })
+  return packed
+}
+
+/** A record's own intervals, as frameScoreRows takes them. */
+export const recordIntervals = (record: DocumentRecord): Array<Interval | null> =>
+  Array.from({ length: record.intervals.length / 2 }, (_, f) =>
+    Number.isNaN(record.intervals[2 * f]) ? null : { low: record.intervals[2 * f]!, high: record.intervals[2 * f + 1]! }
+  )
+
+export const recordToJSON = (record: DocumentRecord, frameIds: ReadonlyArray<string>): PartialDocument => {
+  const sentenceFrameHits: Array<SentenceFrameHits> = []
+  for (let s = 0; s < record.sentenceTokens.length; s++) {
+    for (let k = record.offsets[s]!; k < record.offsets[s + 1]!; k++) {
+      sentenceFrameHits.push({ sentence: s, frame_id: frameIds[record.frames[k]!]!, hits: record.hits[k]! })
+    }
+  }
+  return {
+    doc_id: record.groups.doc_id,
+    outlet: record.groups.outlet,
+    country: record.groups.country,
+    camp: record.groups.camp,
+    tokens: record.tokens,
+    sentence_tokens: Array.from(record.sentenceTokens),
+    sentence_frame_hits: sentenceFrameHits,
+    entities: record.entities.map(({ entity_id, canonical, type, mentions }) => ({ entity_id, canonical, type, mentions })),
+    naming: record.naming.map(({ concept, variant, count }) => ({ concept, variant, count })),
+    intervals: Array.from(record.intervals, (value) => (Number.isNaN(value) ? null : value))
+  }
+}
+
+/**
+ * A document of a partial result back as a record; its intervals are taken over when the partial
+ * was made under the same bootstrap options (`sameBootstrap`), else worked out again.
+ */
+export const recordFromJSON = (document: PartialDocument, frames: FrameNumbers, bootstrap: BootstrapOptions, sameBootstrap: boolean): DocumentRecord => {
+  const unknown = document.sentence_frame_hits.find((entry) => !frames.index.has(entry.frame_id))
+  if (unknown !== undefined) throw new Error(`measure: the partial's document ${document.doc_id} has hits of frame ${unknown.frame_id}, which the codebook does not have`)
+  if (document.intervals.length !== 2 * frames.count) throw new Error(`measure: the partial's document ${document.doc_id} has ${document.intervals.length} interval bounds for ${frames.count} frames`)
+  return documentRecord(
+    { doc_id: document.doc_id, outlet: document.outlet, country: document.country, camp: document.camp },
+    document,
+    frames,
+    bootstrap,
+    sameBootstrap ? Float64Array.from(document.intervals, (value) => value ?? NaN) : null
+  )
+}

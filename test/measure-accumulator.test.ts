@@ -1,0 +1,290 @@
+import { Effect } from "effect"
+import fc from "fast-check"
+import { createHash } from "node:crypto"
+import { readdirSync, readFileSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import {
+  accumulatorFromJSON,
+  aggregateMeasures,
+  compileMeasureCodebooks,
+  createMeasureAccumulator,
+  type DocumentGroups,
+  type DocumentMeasures,
+  type MeasurePartial,
+  measureDocument,
+  mergeAccumulators
+} from "../pipeline/measure/index.ts"
+import { referenceAggregate } from "./measure-reference.ts"
+import { TermCounts } from "../pipeline/measure/term-counts.ts"
+import { annotatedDocument, syntheticMeasures } from "../pipeline/measure/testing.ts"
+import { decodeFrames } from "../schemas/inputs/frames.ts"
+import { decodeNaming } from "../schemas/inputs/naming.ts"
+
+// Codebooks written out here, so that edits to the bundled ones do not move the pinned digests.
+const framesYaml = `
+version: 9.9.9
+frames:
+  - id: diplomacy
+    label: Diplomacy
+    definition: Talks.
+    sources: [Galtung 1998]
+    lemmas: [negotiation, talk]
+    phrases: [peace talks]
+  - id: military
+    label: Military
+    definition: Fighting.
+    sources: [Galtung 1998]
+    lemmas: [war, troop]
+  - id: hegemony
+    label: Hegemony
+    definition: The West.
+    sources: [Hutchings & Szostek 2015]
+    lemmas: [west]
+`
+const namingYaml = `
+version: 9.9.9
+concepts:
+  - id: capital
+    label: Capital of Ukraine
+    variants:
+      - variant: Kyiv
+        forms: [Kyiv]
+      - variant: Kiev
+        forms: [Kiev]
+  - id: war
+    label: The war
+    variants:
+      - variant: war
+        forms: [war]
+      - variant: special military operation
+        forms: [special military operation]
+      - variant: conflict
+        forms: [conflict]
+`
+const codebooks = compileMeasureCodebooks(
+  Effect.runSync(decodeFrames(framesYaml, "frames.yaml")),
+  Effect.runSync(decodeNaming(namingYaml, "naming.yaml"))
+)
+
+type Measured = { readonly groups: DocumentGroups; readonly measures: DocumentMeasures }
+
+const synthetic = (documents: number, seed: number, extra: { vocabulary?: number; outlets?: number; sentences?: number } = {}) =>
+  syntheticMeasures({
+    documents,
+    seed,
+    frameIds: [...codebooks.frames.frames.map((frame) => frame.id), "not_in_codebook"],
+    concepts: codebooks.naming.concepts,
+    ...extra
+  })
+
+const sha256 = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex")
+
+/**
+ * Table by table, the row count and the first row that differs (a readable failure), then the
+ * whole JSON text, which also pins key order and number formatting.
+ */
+const expectSameTables = (actual: object, expected: object) => {
+  const tables = (value: object) => value as Record<string, ReadonlyArray<unknown>>
+  for (const [name, rows] of Object.entries(tables(expected))) {
+    const got = tables(actual)[name] ?? []
+    const at = got.findIndex((row, i) => JSON.stringify(row) !== JSON.stringify(rows[i]))
+    expect({ table: name, rows: got.length, first: at < 0 ? null : { at, row: got[at] } }).toEqual({
+      table: name,
+      rows: rows.length,
+      first: at < 0 ? null : { at, row: rows[at] }
+    })
+  }
+  expect(sha256(actual)).toBe(sha256(expected))
+}
+
+/** What a shard writes and the merge reads back. */
+const throughDisk = (partial: MeasurePartial): unknown => JSON.parse(JSON.stringify(partial))
+
+const accumulate = (documents: ReadonlyArray<Measured>) => {
+  const accumulator = createMeasureAccumulator(codebooks)
+  for (const { groups, measures } of documents) accumulator.add(groups, measures)
+  return accumulator
+}
+
+describe("the measure accumulator against the aggregation it replaced", () => {
+  const documents = synthetic(120, 1)
+
+  it("gives the tables of the replaced implementation, to the last digit (digests computed with it)", () => {
+    // sha256 of JSON.stringify(aggregateMeasures(documents, options)) as the all-in-memory
+    // implementation of commit d835112 computed it, before the accumulator existed
+    expect(sha256(aggregateMeasures(documents, { codebooks }))).toBe("60cc69cbe0fd8eef11514e4d0f9d72a1fb7340c3d597eab06eb004f904c359c3")
+    expect(sha256(aggregateMeasures([...documents].reverse(), { codebooks, resamples: 50, seed: 7, keynessMinFrequency: 1 }))).toBe(
+      "ee4a25b9095de1956e5ad58e233c5c004b9197e421e2fdf72d5be2b5cd9b8122"
+    )
+  })
+
+  it("gives the reference implementation's tables on random documents, whatever their order", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (seed, count, resamples, keynessMinFrequency, bootstrapSeed) => {
+          const input = synthetic(count, seed, { vocabulary: 60, outlets: 4 })
+          const options = { codebooks, resamples, seed: bootstrapSeed, keynessMinFrequency }
+          expectSameTables(aggregateMeasures([...input].reverse(), options), referenceAggregate(input, options))
+        }
+      ),
+      { numRuns: 40 }
+    )
+  })
+
+  it("gives the reference implementation's tables on the seed corpus", () => {
+    const camps = ["third-country", "third-country", "ua", "ua", "ru"]
+    const textsDir = new URL("../raw/texts/", import.meta.url)
+    const seed = readdirSync(textsDir)
+      .sort()
+      .map((file, i) => {
+        const docId = file.replace(/\.txt$/, "")
+        const measures = measureDocument(annotatedDocument(docId, readFileSync(new URL(file, textsDir), "utf8")), codebooks)
+        return { groups: { doc_id: docId, outlet: i === 4 ? null : `outlet-${i}`, country: i === 4 ? null : `C${i % 2}`, camp: camps[i] ?? null }, measures }
+      })
+    const options = { codebooks, resamples: 300 }
+    expectSameTables(aggregateMeasures([...seed].reverse(), options), referenceAggregate(seed, options))
+  })
+
+  it("streams term_frequencies and keyness rows that are finish()'s, in the same order", () => {
+    const accumulator = accumulate(documents)
+    const rows = accumulator.rows({ resamples: 20 })
+    const tables = accumulator.finish({ resamples: 20 })
+    expect([...rows.term_frequencies]).toEqual(tables.term_frequencies)
+    expect([...rows.keyness]).toEqual(tables.keyness)
+    expect(rows.frame_scores).toEqual(tables.frame_scores)
+    // finish() leaves the accumulator as it was
+    expect(accumulator.finish({ resamples: 20 })).toEqual(tables)
+  })
+
+  it("refuses a document added while rows are being read, and a document given twice", () => {
+    const accumulator = accumulate(documents.slice(0, 20))
+    const iterator = accumulator.rows({ resamples: 5 }).term_frequencies[Symbol.iterator]()
+    iterator.next()
+    accumulator.add(documents[20]!.groups, documents[20]!.measures)
+    expect(() => {
+      for (let step = iterator.next(); !step.done; step = iterator.next());
+    }).toThrow(/added while the tables were being read/)
+    expect(() => accumulator.add(documents[0]!.groups, documents[0]!.measures)).toThrow(/given twice/)
+    expect(() => accumulator.add({ ...documents[30]!.groups, doc_id: "other" }, documents[30]!.measures)).toThrow(/paired with measures/)
+  })
+
+  it("refuses counts a typed array would alter", () => {
+    const [document] = synthetic(1, 3, { sentences: 4 })
+    const { groups, measures } = document!
+    const accumulator = createMeasureAccumulator(codebooks)
+    expect(() => accumulator.add(groups, { ...measures, sentence_tokens: [1.5] })).toThrow(/has 1.5 tokens/)
+    expect(() =>
+      accumulator.add(groups, { ...measures, sentence_tokens: [3], sentence_frame_hits: [{ sentence: 1, frame_id: "military", hits: 1 }] })
+    ).toThrow(/frame hits in sentence 1 but 1 sentences/)
+    const [list] = measures.terms
+    expect(() => accumulator.add(groups, { ...measures, terms: [{ ...list!, counts: list!.counts.map(() => -1) }] })).toThrow(/count of -1/)
+    expect(accumulator.size).toBe(0)
+  })
+})
+
+describe("partial results of shards", () => {
+  const documents = synthetic(60, 11)
+
+  it("merge into exactly the single run's tables and partial, however the documents are split", () => {
+    const whole = accumulate(documents)
+    const expectedTables = whole.finish({ resamples: 25 })
+    const expectedPartial = sha256(whole.toJSON())
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: documents.length, maxLength: documents.length }), (shardOf) => {
+        const shards = [0, 1, 2, 3].map((shard) => documents.filter((_, i) => shardOf[i] === shard))
+        const merged = mergeAccumulators(codebooks, shards.map((shard) => throughDisk(accumulate([...shard].reverse()).toJSON())))
+        expect(merged.size).toBe(documents.length)
+        expect(sha256(merged.toJSON())).toBe(expectedPartial)
+        expectSameTables(merged.finish({ resamples: 25 }), expectedTables)
+      }),
+      { numRuns: 25 }
+    )
+  })
+
+  it("gives the same partial whatever order documents were added in", () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(documents, { minLength: documents.length, maxLength: documents.length }), (shuffled) => {
+        expect(sha256(accumulate(shuffled).toJSON())).toBe(sha256(accumulate(documents).toJSON()))
+      }),
+      { numRuns: 5 }
+    )
+  })
+
+  it("takes over the documents' own intervals from partials made with the same bootstrap, and works them out again otherwise", () => {
+    const shards = [documents.slice(0, 25), documents.slice(25)]
+    const partials = (settings: { resamples: number; seed: number }) =>
+      shards.map((shard) => {
+        const accumulator = createMeasureAccumulator(codebooks, settings)
+        for (const { groups, measures } of shard) accumulator.add(groups, measures)
+        return throughDisk(accumulator.toJSON())
+      })
+    const reference = (resamples: number, seed: number) => referenceAggregate(documents, { codebooks, resamples, seed })
+    expectSameTables(mergeAccumulators(codebooks, partials({ resamples: 40, seed: 3 }), { resamples: 40, seed: 3 }).finish(), reference(40, 3))
+    expectSameTables(mergeAccumulators(codebooks, partials({ resamples: 40, seed: 3 }), { resamples: 30, seed: 3 }).finish(), reference(30, 3))
+    const merged = mergeAccumulators(codebooks, partials({ resamples: 30, seed: 3 }), { resamples: 30, seed: 3 })
+    expectSameTables(merged.finish({ seed: 4 }), reference(30, 4))
+    expect(merged.toJSON().bootstrap).toEqual({ resamples: 30, seed: 3 })
+  })
+
+  it("round-trips through JSON", () => {
+    const accumulator = accumulate(documents)
+    const again = accumulatorFromJSON(codebooks, throughDisk(accumulator.toJSON()))
+    expectSameTables(again.finish({ resamples: 10 }), accumulator.finish({ resamples: 10 }))
+  })
+
+  it("refuses a document found in two partials, naming it", () => {
+    const first = throughDisk(accumulate(documents.slice(0, 30)).toJSON())
+    const second = throughDisk(accumulate(documents.slice(29)).toJSON())
+    expect(() => mergeAccumulators(codebooks, [first, second])).toThrow(
+      `measure: document ${documents[29]!.groups.doc_id} is in more than one partial result; partials must hold disjoint sets of documents`
+    )
+    expect(() => mergeAccumulators(codebooks, [first, first])).toThrow(/is in more than one partial result/)
+  })
+
+  it("refuses partials measured with other codebooks, or that are not partials", () => {
+    const partial = accumulate(documents.slice(0, 5)).toJSON()
+    const bundled = compileMeasureCodebooks(
+      Effect.runSync(decodeFrames(readFileSync(new URL("../raw/codebooks/frames.yaml", import.meta.url), "utf8"), "frames.yaml")),
+      Effect.runSync(decodeNaming(readFileSync(new URL("../raw/codebooks/naming.yaml", import.meta.url), "utf8"), "naming.yaml"))
+    )
+    expect(() => accumulatorFromJSON(bundled, partial)).toThrow(/measured with other codebooks \(frames 9\.9\.9, naming 9\.9\.9\)/)
+    expect(() => accumulatorFromJSON(codebooks, { ...partial, version: 2 })).toThrow(/not a valid partial result: version 2/)
+    expect(() => accumulatorFromJSON(codebooks, [])).toThrow(/not a valid partial result/)
+    const [list] = partial.terms
+    const broken = { ...partial, terms: [{ ...list!, counts: list!.counts.slice(1) }] }
+    expect(() => accumulatorFromJSON(codebooks, broken)).toThrow(/terms\[0\]\.counts has/)
+    const unsorted = { ...partial, documents: [...partial.documents].reverse() }
+    expect(() => accumulatorFromJSON(codebooks, unsorted)).toThrow(/not sorted by doc_id/)
+  })
+})
+
+describe("TermCounts, the per-cell hash table", () => {
+  it("keeps the same totals as a Map, through growth, and sorts by any ranking", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 9 })), { maxLength: 3000 }), (adds) => {
+        const table = new TermCounts()
+        const model = new Map<number, { count: number; docs: number }>()
+        for (const [term, count] of adds) {
+          table.add(term, count, 1)
+          const entry = model.get(term) ?? { count: 0, docs: 0 }
+          model.set(term, { count: entry.count + count, docs: entry.docs + 1 })
+        }
+        expect(table.size).toBe(model.size)
+        expect(table.total).toBe(adds.reduce((sum, [, count]) => sum + count, 0))
+        for (const [term, { count }] of model) expect(table.countOf(term)).toBe(count)
+        expect(table.countOf(5001)).toBe(0)
+        const rank = Int32Array.from({ length: 5001 }, (_, term) => (term * 7919) % 5003)
+        const sorted = table.sortedBy(rank)
+        const expected = [...model.keys()].sort((a, b) => rank[a]! - rank[b]!)
+        expect(Array.from(sorted.terms)).toEqual(expected)
+        expect(Array.from(sorted.docs)).toEqual(expected.map((term) => model.get(term)!.docs))
+      }),
+      { numRuns: 30 }
+    )
+  })
+})
