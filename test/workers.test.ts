@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest"
+import { analyse } from "../pipeline/nlp.ts"
+import { createWorkerPool } from "../pipeline/workers/pool.ts"
+
+const texts = ["Putin met Trump in Alaska.", "Zelenskyy’s plan.", "Zelenskyy’s—", "Zelenskyy’s plan.", "Kyiv, not Kiev."]
+
+describe("the worker pool", () => {
+  it("answers every request with what the main thread computes, whichever worker reads it", async () => {
+    const pool = createWorkerPool<string, Array<string>>({ entry: new URL("./fixtures/analyse-worker.ts", import.meta.url), size: 2, setup: { failOn: "" } })
+    try {
+      const answers = await Promise.all(texts.map((text) => pool.run(text)))
+      expect(answers).toEqual(texts.map((text) => analyse(text).tokens.map((token) => token.text)))
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it("passes a worker's error to the request that caused it", async () => {
+    const pool = createWorkerPool<string, Array<string>>({ entry: new URL("./fixtures/analyse-worker.ts", import.meta.url), size: 1, setup: { failOn: "boom" } })
+    try {
+      await expect(pool.run("boom")).rejects.toThrow(/asked to fail on "boom"/)
+      expect(await pool.run("Still alive.")).toEqual(["Still", "alive", "."])
+    } finally {
+      await pool.close()
+    }
+  })
+})
