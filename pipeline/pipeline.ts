@@ -1,8 +1,10 @@
-// The whole pipeline, top to bottom: a document goes from raw/ through ingest, clean, segment, annotate
-// and its own counts one at a time; only the counts are aggregated into the measures; then every table
-// is published as one versioned dataset.
-import { Console, Effect, Stream } from "effect"
-import type { Row, Table } from "../schemas/table.ts"
+import { writeHeapSnapshot } from "node:v8"
+// The whole pipeline, top to bottom: documents stream one at a time, in doc_id order, from raw/ through
+// ingest, clean, segment, annotate and their own counts, and their rows straight into the files of the
+// version being published; only the counts stay, folded into the measures' running totals. Then the
+// measure tables are written, the figures drawn, and the version finished, read back and made visible.
+import { Console, Effect } from "effect"
+import { compareRows, type Row, type Table } from "../schemas/table.ts"
 import { documents } from "../schemas/documents.ts"
 import { texts } from "../schemas/texts.ts"
 import { cleaningLog } from "../schemas/cleaning_log.ts"
@@ -20,9 +22,8 @@ import { segment, type Segmentation } from "./segment.ts"
 import { annotate } from "./annotate.ts"
 import { compileGazetteer, type CompiledGazetteer } from "./entities.ts"
 import {
-  aggregateMeasures,
   compileMeasureCodebooks,
-  frameHitRows,
+  createMeasureAccumulator,
   frameLexiconRows,
   measureDocument,
   measureParameters,
@@ -36,7 +37,7 @@ import { frameLexicon } from "../schemas/frame_lexicon.ts"
 import { frameHits } from "../schemas/frame_hits.ts"
 import { frameScores } from "../schemas/frame_scores.ts"
 import { namingVariants } from "../schemas/naming_variants.ts"
-import { publish, type TableData } from "./publish.ts"
+import { openVersion } from "./publish.ts"
 import { renderFigures } from "./figures.ts"
 import { softwareVersions } from "./software.ts"
 import type { ProgressReporter } from "./progress.ts"
@@ -150,74 +151,38 @@ export const processDocument = (doc: RawDocument, context: DocumentContext): Pro
   }
 }
 
-/** Every record crossing a stage boundary is checked against its table's schema. */
-const checkRows = <T extends Table<any>>(table: T, rows: ReadonlyArray<Row<T>>, docId: string) => {
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** The tables of a version, in the order its descriptor and codebook list them. */
+const versionTables: ReadonlyArray<Table<any>> = [
+  documents,
+  texts,
+  cleaningLog,
+  sentences,
+  tokens,
+  entities,
+  termFrequencies,
+  keyness,
+  entitySalience,
+  frameLexicon,
+  frameHits,
+  frameScores,
+  namingVariants
+]
+
+/**
+ * The keyness rows the figures draw (outlets' key lemmas). keyness grows with the vocabulary times the
+ * groups: it is streamed to its files, and only these rows are kept for the figures.
+ */
+const drawnKeyness = (row: Row<typeof keyness>): boolean => row.group_by === "outlet" && row.form === "lemma" && row.ngram === 1
+
+/** Rows passed on as they are read, the ones `keep` wants also collected into `kept`. */
+function* collecting<R>(rows: Iterable<R>, keep: (row: R) => boolean, kept: Array<R>): Generator<R> {
   for (const row of rows) {
-    const result = table.decodeRow(row)
-    if (result._tag === "Failure") {
-      return Effect.die(new Error(`${docId}: a ${table.name} row failed its schema (${result.failure.message}); this is a pipeline bug`))
-    }
+    if (keep(row)) kept.push(row)
+    yield row
   }
-  return Effect.void
 }
-
-const checkDocument = (processed: ProcessedDocument) =>
-  Effect.gen(function* () {
-    const docId = processed.document.doc_id
-    yield* checkRows(documents, [processed.document], docId)
-    yield* checkRows(texts, [processed.text], docId)
-    yield* checkRows(cleaningLog, processed.cleaningLog, docId)
-    yield* checkRows(sentences, processed.sentences, docId)
-    yield* checkRows(tokens, processed.tokens, docId)
-    yield* checkRows(entities, processed.entities, docId)
-    yield* checkRows(frameHits, processed.measures.frame_hits, docId)
-    return processed
-  })
-
-const byDocId = (a: ProcessedDocument, b: ProcessedDocument) =>
-  a.document.doc_id < b.document.doc_id ? -1 : a.document.doc_id > b.document.doc_id ? 1 : 0
-
-const assembleTables = (
-  processed: ReadonlyArray<ProcessedDocument>,
-  codebooks: { readonly frames: Parameters<typeof frameLexiconRows>[0]; readonly measures: CompiledMeasureCodebooks }
-): ReadonlyArray<TableData> => {
-  const ordered = [...processed].sort(byDocId)
-  // 5b. measure: only the per-document counts are aggregated, never the texts
-  const measures = aggregateMeasures(
-    ordered.map((doc) => ({
-      groups: { doc_id: doc.document.doc_id, outlet: doc.document.outlet_id, country: doc.document.country, camp: doc.document.camp },
-      measures: doc.measures
-    })),
-    { codebooks: codebooks.measures }
-  )
-  return [
-    { table: documents, rows: ordered.map((doc) => doc.document) },
-    { table: texts, rows: ordered.map((doc) => doc.text) },
-    { table: cleaningLog, rows: ordered.flatMap((doc) => doc.cleaningLog) },
-    { table: sentences, rows: ordered.flatMap((doc) => doc.sentences) },
-    { table: tokens, rows: ordered.flatMap((doc) => doc.tokens) },
-    { table: entities, rows: ordered.flatMap((doc) => doc.entities) },
-    { table: termFrequencies, rows: measures.term_frequencies },
-    { table: keyness, rows: measures.keyness },
-    { table: entitySalience, rows: measures.entity_salience },
-    { table: frameLexicon, rows: frameLexiconRows(codebooks.frames) },
-    { table: frameHits, rows: frameHitRows(ordered.map((doc) => doc.measures)) },
-    { table: frameScores, rows: measures.frame_scores },
-    { table: namingVariants, rows: measures.naming_variants }
-  ]
-}
-
-const rowsOf = <T extends Table<any>>(tables: ReadonlyArray<TableData>, table: T): ReadonlyArray<Row<T>> =>
-  (tables.find((entry) => entry.table === table)?.rows ?? []) as ReadonlyArray<Row<T>>
-
-const figureInput = (tables: ReadonlyArray<TableData>) => ({
-  documents: rowsOf(tables, documents),
-  frameScores: rowsOf(tables, frameScores),
-  frameLexicon: rowsOf(tables, frameLexicon),
-  keyness: rowsOf(tables, keyness),
-  namingVariants: rowsOf(tables, namingVariants),
-  entitySalience: rowsOf(tables, entitySalience)
-})
 
 export interface PipelineSummary {
   readonly documents: number
@@ -232,7 +197,7 @@ export interface PipelineSummary {
 }
 
 export const runPipeline = (options: PipelineOptions) =>
-  Effect.gen(function* () {
+  Effect.scoped(Effect.gen(function* () {
     const progress = options.progress ?? (() => {})
     // 1. ingest: the manifest, the outlet registry, the dataset card, the codebooks
     const manifest = yield* readManifest(options.rawDir)
@@ -244,31 +209,78 @@ export const runPipeline = (options: PipelineOptions) =>
       gazetteer: compileGazetteer(codebooks.gazetteer),
       measures: compileMeasureCodebooks(codebooks.frames, codebooks.naming)
     }
-    const total = manifest.sources.length
+    // Documents go in doc_id order: every per-document table is ordered by doc_id first, so appending
+    // each document's rows as it comes writes every table in its documented order.
+    const sources = [...manifest.sources].sort((a, b) => compareText(a.row.doc_id, b.row.doc_id))
+    const total = sources.length
 
-    // 1–5a, a document at a time: read, clean, segment, annotate, count
-    const processed = yield* Stream.fromIterable(manifest.sources).pipe(
-      Stream.mapEffect(({ line, row }) => readDocument(options.rawDir, row, line)),
-      Stream.map((doc) => processDocument(doc, context)),
-      Stream.mapEffect(checkDocument),
-      Stream.zipWithIndex,
-      Stream.tap(([doc, index]) => Effect.sync(() => progress({ done: index + 1, total, label: doc.document.doc_id }))),
-      Stream.map(([doc]) => doc),
-      Stream.runCollect
-    )
+    // 6. publish, opened first: each document's rows are written to the version's staging folder as
+    // they come (and validated there), then dropped
+    const version = yield* openVersion({ outDir: options.outDir, dataset, tables: versionTables })
+    const measures = createMeasureAccumulator(context.measures)
+    const documentRows: Array<Row<typeof documents>> = [] // one small row per document, for the figures
+    const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
+    const warnings: Array<string> = []
+    const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
+    const byFrameHitOrder = compareRows(frameHits)
 
-    // 5b–6. aggregate the measures, publish
-    const tables = assembleTables(processed, { frames: codebooks.frames, measures: context.measures })
-    const figures = yield* Effect.promise(() => renderFigures(figureInput(tables)))
-    const result = yield* publish({
-      outDir: options.outDir,
-      dataset,
-      tables,
+    const T0 = performance.now(); const lap = (l: string) => { (globalThis as any).gc?.(); const m = process.memoryUsage(); console.error(`TIMING ${l} t=${((performance.now() - T0) / 1000).toFixed(1)} maxrss=${(process.resourceUsage().maxRSS / 1024).toFixed(0)} rss=${(m.rss / 2 ** 20).toFixed(0)} heap=${(m.heapUsed / 2 ** 20).toFixed(0)}/${(m.heapTotal / 2 ** 20).toFixed(0)} ab=${(m.arrayBuffers / 2 ** 20).toFixed(0)}`) }
+    // 1–5a, a document at a time: read, clean, segment, annotate, count, write
+    yield* Effect.forEach(sources, ({ line, row }, index) =>
+      Effect.gen(function* () {
+        const doc = processDocument(yield* readDocument(options.rawDir, row, line), context)
+        const { document } = doc
+        if (!process.env.NOAPPEND) {
+        yield* version.append(documents, [document])
+        yield* version.append(texts, [doc.text])
+        yield* version.append(cleaningLog, doc.cleaningLog)
+        yield* version.append(sentences, doc.sentences)
+        yield* version.append(tokens, doc.tokens)
+        yield* version.append(entities, doc.entities)
+        yield* version.append(frameHits, [...doc.measures.frame_hits].sort(byFrameHitOrder))
+        }
+        // 5b. measure: only the document's counts are kept, folded into the running totals
+        if (!process.env.NOADD) measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
+        documentRows.push(document)
+        textInputs.push({ path: `texts/${document.file}`, sha256: document.sha256_raw })
+        warnings.push(...doc.warnings)
+        counts.paragraphs += document.n_paragraphs
+        counts.sentences += doc.sentences.length
+        counts.tokens += doc.tokens.length
+        counts.entities += doc.entities.length
+        counts.removedSpans += doc.cleaningLog.length
+        progress({ done: index + 1, total, label: document.doc_id })
+      }), { discard: true })
+
+    lap("documents")
+    if (process.env.SNAP) { writeHeapSnapshot(process.env.SNAP); console.error("SNAP written"); process.exit(0) }
+    // 5b. the group-level measures, written as they are produced
+    const measureRows = measures.rows()
+    lap("measure-rows")
+    const figureKeyness: Array<Row<typeof keyness>> = []
+    const lexicon = frameLexiconRows(codebooks.frames)
+    yield* version.append(termFrequencies, measureRows.term_frequencies)
+    lap("term_frequencies")
+    yield* version.append(keyness, collecting(measureRows.keyness, drawnKeyness, figureKeyness))
+    yield* version.append(entitySalience, measureRows.entity_salience)
+    yield* version.append(frameLexicon, lexicon)
+    yield* version.append(frameScores, measureRows.frame_scores)
+    yield* version.append(namingVariants, measureRows.naming_variants)
+
+    lap("measures")
+    // 6. figures, then the version is finished, read back and moved into place
+    const figures = yield* Effect.promise(() => renderFigures({
+      documents: documentRows,
+      frameScores: measureRows.frame_scores,
+      frameLexicon: lexicon,
+      keyness: figureKeyness,
+      namingVariants: measureRows.naming_variants,
+      entitySalience: measureRows.entity_salience
+    }))
+    lap("figures")
+    const result = yield* version.finish({
       provenance: {
-        inputs: [
-          ...manifest.inputs,
-          ...[...processed].sort(byDocId).map((doc) => ({ path: `texts/${doc.document.file}`, sha256: doc.document.sha256_raw }))
-        ],
+        inputs: [...manifest.inputs, ...textInputs],
         codebooks: codebooks.provenance,
         parameters: measureParameters({ codebooks: context.measures }),
         software: softwareVersions()
@@ -276,18 +288,15 @@ export const runPipeline = (options: PipelineOptions) =>
       figures,
       sections: [{ title: "Measured quality of the pipeline", body: qualitySection(readRecordedQuality()) }]
     })
+    lap("finish")
     return {
-      documents: processed.length,
-      paragraphs: processed.reduce((sum, doc) => sum + doc.document.n_paragraphs, 0),
-      sentences: rowsOf(tables, sentences).length,
-      tokens: rowsOf(tables, tokens).length,
-      entities: rowsOf(tables, entities).length,
-      removedSpans: rowsOf(tables, cleaningLog).length,
+      documents: documentRows.length,
+      ...counts,
       output: result.path,
       status: result.status,
-      warnings: processed.flatMap((doc) => doc.warnings)
+      warnings
     } satisfies PipelineSummary
-  })
+  }))
 
 /** The closing summary: a small table on stderr, then any warnings. */
 export const formatSummary = (summary: PipelineSummary): string => {

@@ -1,32 +1,56 @@
-// Stage 6, publish: every table as CSV, Arrow and Parquet in dist-data/<dataset>/<version>/, with datapackage.json,
-// manifest.json and the README codebook. Files are written aside, read back and validated, then moved
-// into place with one rename: a version is either wholly there or not at all, and never overwritten.
-import { Effect, FileSystem, Path } from "effect"
+// Stage 6, publish: every table as CSV, Arrow and Parquet in dist-data/<dataset>/<version>/, with
+// datapackage.json, manifest.json and the README codebook.
+//
+// A version is written as its rows arrive: `openVersion` opens a staging folder beside the version's
+// final place (same file system) with a streaming writer per table file; `append` validates each row
+// (once, here), checks it follows the table's order, digests it and writes it; `finish` closes the files,
+// writes the figures, datapackage.json, README.md and manifest.json, reads every file back (each file's
+// SHA-256, and each table file's rows, whose digest must equal the one taken when they were appended)
+// and moves the staging folder into place with one rename: a version is either wholly there or not at
+// all, and never overwritten. Memory stays bounded by a row group, not by the tables (see
+// publish/table-writer.ts).
+//
+// Staging folders are named `.staging-<pid>-<host>-<version>-<random>`, <host> the first 8 hex digits of
+// the SHA-256 of the host name. The scope that opened one removes
+// it on failure or interruption; a run that was killed cannot, so each run first removes the staging
+// folders of this host whose process is no longer alive (others, from another host sharing the folder or
+// a live run, are left alone). A leftover staging folder is never mistaken for a version: versions are
+// found by their exact folder name, and staging names start with a dot.
+import { createHash, randomBytes } from "node:crypto"
+import { mkdirSync, rmdirSync } from "node:fs"
+import { hostname } from "node:os"
+import { Effect, FileSystem, Path, type Scope } from "effect"
 import type { Row, Table } from "../schemas/table.ts"
 import type { DatasetCard } from "../schemas/inputs/dataset.ts"
 import type { Figure } from "./figures.ts"
 import { PublishError } from "./errors.ts"
 import { sha256 } from "./ingest.ts"
-import { encodeArrow } from "./publish/arrow.ts"
 import { renderCodebook } from "./publish/codebook.ts"
-import { encodeCsv } from "./publish/csv.ts"
 import { dataPackage, jsonBytes, manifest, type Provenance, type RenderedFile } from "./publish/descriptor.ts"
-import { checkArrow, checkCsv, describeProblem } from "./publish/readback.ts"
-import { checkParquet, encodeParquet } from "./publish/parquet.ts"
+import { describeProblem } from "./publish/readback.ts"
+import type { RowGroupLimits } from "./publish/parquet.ts"
+import { hashFile } from "./publish/sink.ts"
+import { ParquetUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
+import { compareContent, tableFile, type TableFormat, verifyTableFile } from "./publish/verify.ts"
+
+export type { RowGroupLimits } from "./publish/parquet.ts"
 
 export interface TableData<T extends Table<any> = Table<any>> {
   readonly table: T
   readonly rows: ReadonlyArray<Row<T>>
 }
 
-export interface PublishRequest {
-  readonly outDir: string
-  readonly dataset: DatasetCard
-  readonly tables: ReadonlyArray<TableData>
+export interface FinishRequest {
   readonly provenance: Provenance
   /** Charts of the measures, written as figures/<name>.svg and shown in the codebook. */
   readonly figures: ReadonlyArray<Figure>
   readonly sections?: ReadonlyArray<{ readonly title: string; readonly body: string }>
+}
+
+export interface PublishRequest extends FinishRequest {
+  readonly outDir: string
+  readonly dataset: DatasetCard
+  readonly tables: ReadonlyArray<TableData>
 }
 
 export interface PublishResult {
@@ -36,118 +60,269 @@ export interface PublishResult {
   readonly files: ReadonlyArray<RenderedFile>
 }
 
-const rendered = (path: string, bytes: Uint8Array, extra: { rows?: number; table?: string } = {}): RenderedFile => ({
-  path,
-  bytes,
-  sha256: sha256(bytes),
-  ...extra
-})
-
-/** Every file of the version, in memory, byte for byte what will be written. */
-export const renderVersion = (request: PublishRequest): ReadonlyArray<RenderedFile> => {
-  const tableFiles = request.tables.flatMap(({ table, rows }) => [
-    rendered(`csv/${table.name}.csv`, new TextEncoder().encode(encodeCsv(table, rows)), { rows: rows.length, table: table.name }),
-    rendered(`arrow/${table.name}.arrow`, encodeArrow(table, rows), { rows: rows.length, table: table.name }),
-    rendered(`parquet/${table.name}.parquet`, encodeParquet(table, rows), { rows: rows.length, table: table.name })
-  ])
-  const figureFiles = request.figures.map((figure) => rendered(`figures/${figure.name}.svg`, new TextEncoder().encode(figure.svg)))
-  const tables = request.tables.map(({ table }) => table)
-  const descriptor = rendered("datapackage.json", jsonBytes(dataPackage(request.dataset, tables, [...tableFiles, ...figureFiles], request.figures)))
-  const codebook = rendered("README.md", new TextEncoder().encode(renderCodebook({
-    dataset: request.dataset,
-    tables: request.tables.map(({ table, rows }) => ({ table, rows: rows.length })),
-    provenance: request.provenance,
-    figures: request.figures,
-    ...(request.sections ? { sections: request.sections } : {})
-  })))
-  const files = [...tableFiles, ...figureFiles, descriptor, codebook]
-  return [...files, rendered("manifest.json", jsonBytes(manifest(request.dataset, files, request.provenance)))]
+export interface OpenVersionOptions {
+  readonly outDir: string
+  readonly dataset: DatasetCard
+  /** Every table of the version, in the order datapackage.json and the codebook list them. */
+  readonly tables: ReadonlyArray<Table<any>>
+  /** Where Parquet row groups and Arrow record batches end (smaller in tests, to exercise many). */
+  readonly rowGroupLimits?: RowGroupLimits
+  /** For tests: called with the staging folder once every file is written, before they are read back. */
+  readonly beforeVerify?: (stagingDir: string) => void
 }
 
+export interface VersionWriter {
+  /** The version folder this becomes. */
+  readonly path: string
+  /** The staging folder being written, until `finish` moves it to `path`. */
+  readonly staging: string
+  /** Validates and writes rows, which must come in the table's order (after those appended before). */
+  readonly append: <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) => Effect.Effect<void, PublishError>
+  /** Finishes, verifies and publishes the version (or finds it already published). Once. */
+  readonly finish: (request: FinishRequest) => Effect.Effect<PublishResult, PublishError>
+}
+
+const FORMATS: ReadonlyArray<TableFormat> = ["csv", "arrow", "parquet"]
+/** Rows handed to the writers at a time when appending a long array or an iterable. */
+const APPEND_CHUNK_ROWS = 8192
+
 const publishError = (path: string, problem: string, fix: string) => new PublishError({ path, problem, fix })
+const A_BUG = "This is a bug in the pipeline: please report it with the input that caused it."
+const CHECK_DISK = "Check that the output folder is writable and the disk has space."
 
-const writeFiles = (dir: string, files: ReadonlyArray<RenderedFile>) =>
+const writeFailure = (path: string) => (error: unknown) =>
+  error instanceof RowRejected
+    ? publishError(`${error.table} table`, `row ${error.row} ${error.detail}`, A_BUG)
+    : error instanceof ParquetUnreadable
+    ? publishError(error.problem.file, `failed validation (${describeProblem(error.problem)})`, A_BUG)
+    : error instanceof PublishError
+      ? error
+      : publishError(path, `could not be written (${error instanceof Error ? error.message : String(error)})`, CHECK_DISK)
+
+// ---------------------------------------------------------------- staging folders
+
+const hostTag = createHash("sha256").update(hostname()).digest("hex").slice(0, 8)
+const stagingPrefix = (version: string) => `.staging-${process.pid}-${hostTag}-${version}-`
+const stagingName = /^\.staging-(\d+)-([0-9a-f]{8})-/
+
+const processAlive = (pid: number): boolean => {
+  if (!(pid > 0)) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM" // alive, another user's
+  }
+}
+
+/** Removes staging folders left by killed runs on this host; best effort, never fails. */
+const removeStaleStaging = (datasetDir: string) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    for (const file of files) {
-      const target = path.join(dir, file.path)
-      yield* fs.makeDirectory(path.dirname(target), { recursive: true })
-      yield* fs.writeFile(target, file.bytes)
+    const names = yield* fs.readDirectory(datasetDir)
+    for (const name of names) {
+      const match = stagingName.exec(name)
+      if (match === null || match[2] !== hostTag || processAlive(Number(match[1]))) continue
+      yield* fs.remove(path.join(datasetDir, name), { recursive: true }).pipe(Effect.ignore)
     }
-  })
+  }).pipe(Effect.ignore)
 
-/** Reads every written file back: checksums, and each table's rows against its schema and the rows meant. */
-const verifyWritten = (dir: string, request: PublishRequest, files: ReadonlyArray<RenderedFile>) =>
+const sameVersion = (versionDir: string, wanted: RenderedFile) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    for (const file of files) {
-      const bytes = yield* fs.readFile(path.join(dir, file.path))
-      if (sha256(bytes) !== file.sha256) {
-        return yield* publishError(file.path, "did not read back as written", "Check the disk (space, permissions) and run again.")
-      }
-    }
-    for (const { table, rows } of request.tables) {
-      const csvText = yield* fs.readFileString(path.join(dir, `csv/${table.name}.csv`))
-      const arrowBytes = yield* fs.readFile(path.join(dir, `arrow/${table.name}.arrow`))
-      const parquetFile = `parquet/${table.name}.parquet`
-      const parquetBytes = yield* fs.readFile(path.join(dir, parquetFile))
-      const parquetProblem = yield* Effect.tryPromise({
-        try: () => checkParquet(table, parquetFile, parquetBytes, rows),
-        catch: (error) => publishError(parquetFile, `could not be read back (${String(error)})`, "This is a bug in the pipeline: please report it with the input that caused it.")
-      })
-      const problem = checkCsv(table, `csv/${table.name}.csv`, csvText, rows) ??
-        checkArrow(table, `arrow/${table.name}.arrow`, arrowBytes, rows) ??
-        parquetProblem
-      if (problem !== undefined) {
-        return yield* publishError(problem.file, `failed validation (${describeProblem(problem)})`, "This is a bug in the pipeline: please report it with the input that caused it.")
-      }
-    }
-  })
-
-const sameVersion = (versionDir: string, files: ReadonlyArray<RenderedFile>) =>
-  Effect.gen(function* () {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
-    const wanted = files.find((file) => file.path === "manifest.json")!
     const existing = yield* fs.readFile(path.join(versionDir, "manifest.json")).pipe(Effect.orElseSucceed(() => new Uint8Array()))
     return sha256(existing) === wanted.sha256
   })
 
-export const publish = (request: PublishRequest) =>
+// ---------------------------------------------------------------- reading back
+
+/** Every file's bytes, then every table file's rows, against what was written. */
+const verifyStaged = (staging: string, files: ReadonlyArray<RenderedFile>, tables: ReadonlyArray<WrittenTable>) =>
+  Effect.gen(function* () {
+    const path = yield* Path.Path
+    for (const file of files) {
+      const read = yield* Effect.tryPromise({
+        try: () => hashFile(path.join(staging, file.path)),
+        catch: () => publishError(file.path, "could not be read back", "Check the disk (space, permissions) and run again.")
+      })
+      if (read.sha256 !== file.sha256 || read.size !== file.size) {
+        return yield* publishError(file.path, "did not read back as written", "Check the disk (space, permissions) and run again.")
+      }
+    }
+    for (const { table, digest, parquetContent } of tables) {
+      for (const format of FORMATS) {
+        const problem = format === "parquet"
+          ? compareContent(tableFile(table, format), parquetContent, digest, 0) // read back already, to write the Arrow file
+          : yield* Effect.tryPromise({
+            try: () => verifyTableFile(table, format, path.join(staging, tableFile(table, format)), digest),
+            catch: (error) => publishError(tableFile(table, format), `could not be read back (${String(error)})`, A_BUG)
+          })
+        if (problem !== undefined) {
+          return yield* publishError(problem.file, `failed validation (${describeProblem(problem)})`, A_BUG)
+        }
+      }
+    }
+  })
+
+// ---------------------------------------------------------------- the version writer
+
+/**
+ * Opens a version for writing, in a staging folder that the surrounding scope removes unless `finish`
+ * has moved it into place.
+ */
+export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionWriter, PublishError, FileSystem.FileSystem | Path.Path | Scope.Scope> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    const datasetDir = path.join(request.outDir, request.dataset.name)
-    const versionDir = path.join(datasetDir, request.dataset.version)
-    const files = renderVersion(request)
+    const { dataset } = options
+    const datasetDir = path.join(options.outDir, dataset.name)
+    const versionDir = path.join(datasetDir, dataset.version)
+    const writers = new Map<Table<any>, TableWriter>()
+    const state = { finishing: false, closed: false }
 
-    const alreadyThere = (status: "unchanged") => ({ path: versionDir, status, files }) satisfies PublishResult
-    const refuseOverwrite = publishError(
-      versionDir,
-      `version ${request.dataset.version} is already published with different content`,
-      "A published version is never overwritten: bump `version` in dataset.yaml (or pass --version) and run again."
-    )
-    if (yield* fs.exists(versionDir)) {
-      if (yield* sameVersion(versionDir, files)) return alreadyThere("unchanged")
-      return yield* refuseOverwrite
-    }
-
+    const newDatasetDir = !(yield* fs.exists(datasetDir))
     yield* fs.makeDirectory(datasetDir, { recursive: true })
-    const staging = yield* fs.makeTempDirectory({ directory: datasetDir, prefix: `.staging-${request.dataset.version}-` })
-    const cleanUp = fs.remove(staging, { recursive: true }).pipe(Effect.ignore)
-    return yield* Effect.gen(function* () {
-      yield* writeFiles(staging, files)
-      yield* verifyWritten(staging, request, files)
-      const moved = yield* fs.rename(staging, versionDir).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
-      if (moved) return { path: versionDir, status: "published", files } satisfies PublishResult
-      // Another run published the same version meanwhile: accept it only if it is identical.
-      if (yield* sameVersion(versionDir, files)) return alreadyThere("unchanged")
-      return yield* refuseOverwrite
-    }).pipe(Effect.onExit(() => cleanUp))
+    yield* removeStaleStaging(datasetDir)
+    // Not a temporary directory (created private, 0700): it becomes the version, readable as the umask allows.
+    const staging = yield* Effect.acquireRelease(
+      Effect.suspend(() => {
+        const dir = path.join(datasetDir, `${stagingPrefix(dataset.version)}${randomBytes(6).toString("hex")}`)
+        return fs.makeDirectory(dir).pipe(Effect.as(dir))
+      }),
+      (dir) =>
+        Effect.sync(() => {
+          if (state.closed) return
+          for (const writer of writers.values()) {
+            try {
+              writer.abandon()
+            } catch {
+              // closing what is open, on the way out: the folder goes next anyway
+            }
+          }
+        }).pipe(
+          Effect.andThen(fs.remove(dir, { recursive: true })), // gone already once published
+          Effect.ignore,
+          // A failed first run leaves no empty dataset folder either (rmdir fails on a folder that is not empty).
+          Effect.andThen(newDatasetDir ? Effect.try(() => rmdirSync(datasetDir)).pipe(Effect.ignore) : Effect.void)
+        )
+    )
+    yield* Effect.try({
+      try: () => {
+        for (const folder of ["csv", "arrow", "parquet", "figures"]) mkdirSync(path.join(staging, folder))
+        for (const table of options.tables) {
+          if (writers.has(table)) throw new Error(`table ${table.name} is listed twice`)
+          writers.set(table, new TableWriter(table, staging, options.rowGroupLimits))
+        }
+      },
+      catch: writeFailure(staging)
+    })
+
+    const writeChunk = (writer: TableWriter, rows: ReadonlyArray<Row<any>>) =>
+      Effect.try({ try: () => writer.append(rows), catch: writeFailure(staging) })
+
+    const append = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>): Effect.Effect<void, PublishError> =>
+      Effect.gen(function* () {
+        const writer = writers.get(table)
+        if (writer === undefined) return yield* publishError(`${table.name} table`, "is not one of the version's tables", A_BUG)
+        if (state.finishing) return yield* publishError(`${table.name} table`, "was appended to after the version was finished", A_BUG)
+        if (Array.isArray(rows)) {
+          const array = rows as ReadonlyArray<Row<T>>
+          if (array.length <= APPEND_CHUNK_ROWS) return yield* writeChunk(writer, array)
+          for (let start = 0; start < array.length; start += APPEND_CHUNK_ROWS) {
+            yield* writeChunk(writer, array.slice(start, start + APPEND_CHUNK_ROWS))
+          }
+          return
+        }
+        let chunk: Array<Row<T>> = []
+        for (const row of rows) {
+          chunk.push(row)
+          if (chunk.length === APPEND_CHUNK_ROWS) {
+            yield* writeChunk(writer, chunk)
+            chunk = []
+          }
+        }
+        if (chunk.length > 0) yield* writeChunk(writer, chunk)
+      })
+
+    const writeSmallFile = (file: string, bytes: Uint8Array) =>
+      fs.writeFile(path.join(staging, file), bytes, { flag: "wx" }).pipe(
+        Effect.as({ path: file, sha256: sha256(bytes), size: bytes.byteLength } satisfies RenderedFile)
+      )
+
+    const finish = (request: FinishRequest): Effect.Effect<PublishResult, PublishError> =>
+      Effect.gen(function* () {
+        if (state.finishing) return yield* publishError(versionDir, "was finished twice", A_BUG)
+        state.finishing = true
+        const written: Array<WrittenTable> = []
+        for (const table of options.tables) {
+          const writer = writers.get(table)!
+          written.push(yield* Effect.tryPromise({ try: () => writer.close(), catch: writeFailure(staging) }))
+          { const m = process.memoryUsage(); console.error(`CLOSE ${table.name} maxrss=${(process.resourceUsage().maxRSS / 1024).toFixed(0)} rss=${(m.rss / 2 ** 20).toFixed(0)} heap=${(m.heapUsed / 2 ** 20).toFixed(0)}/${(m.heapTotal / 2 ** 20).toFixed(0)} ab=${(m.arrayBuffers / 2 ** 20).toFixed(0)}`) }
+        }
+        state.closed = true
+
+        const tableFiles: Array<RenderedFile> = written.flatMap(({ table, digest, files }) =>
+          FORMATS.map((format) => ({ path: tableFile(table, format), sha256: files[format].sha256, size: files[format].size, rows: digest.rows, table: table.name }))
+        )
+        const figureFiles: Array<RenderedFile> = []
+        for (const figure of request.figures) {
+          figureFiles.push(yield* writeSmallFile(`figures/${figure.name}.svg`, new TextEncoder().encode(figure.svg)))
+        }
+        const descriptor = yield* writeSmallFile(
+          "datapackage.json",
+          jsonBytes(dataPackage(dataset, options.tables, [...tableFiles, ...figureFiles], request.figures))
+        )
+        const codebook = yield* writeSmallFile("README.md", new TextEncoder().encode(renderCodebook({
+          dataset,
+          tables: written.map(({ table, digest }) => ({ table, rows: digest.rows })),
+          provenance: request.provenance,
+          figures: request.figures,
+          ...(request.sections ? { sections: request.sections } : {})
+        })))
+        const listed = [...tableFiles, ...figureFiles, descriptor, codebook]
+        const manifestFile = yield* writeSmallFile("manifest.json", jsonBytes(manifest(dataset, listed, request.provenance)))
+        const files = [...listed, manifestFile]
+
+        const alreadyThere = { path: versionDir, status: "unchanged", files } satisfies PublishResult
+        const refuseOverwrite = publishError(
+          versionDir,
+          `version ${dataset.version} is already published with different content`,
+          "A published version is never overwritten: bump `version` in dataset.yaml (or pass --version) and run again."
+        )
+        if (yield* fs.exists(versionDir)) {
+          if (yield* sameVersion(versionDir, manifestFile)) return alreadyThere
+          return yield* refuseOverwrite
+        }
+
+        if (options.beforeVerify !== undefined) options.beforeVerify(staging)
+        yield* verifyStaged(staging, files, written)
+        { const m = process.memoryUsage(); console.error(`VERIFIED maxrss=${(process.resourceUsage().maxRSS / 1024).toFixed(0)} rss=${(m.rss / 2 ** 20).toFixed(0)}`) }
+        const moved = yield* fs.rename(staging, versionDir).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
+        if (moved) return { path: versionDir, status: "published", files } satisfies PublishResult
+        // Another run published the same version meanwhile: accept it only if it is identical.
+        if (yield* sameVersion(versionDir, manifestFile)) return alreadyThere
+        return yield* refuseOverwrite
+      }).pipe(
+        Effect.catchTag("PlatformError", (error) => Effect.fail(publishError(options.outDir, `could not be written (${error.message})`, CHECK_DISK))),
+        Effect.provideService(FileSystem.FileSystem, fs),
+        Effect.provideService(Path.Path, path)
+      )
+
+    return { path: versionDir, staging, append, finish } satisfies VersionWriter
   }).pipe(
     Effect.catchTag("PlatformError", (error) =>
-      Effect.fail(publishError(request.outDir, `could not be written (${error.message})`, "Check that the output folder is writable and the disk has space."))
+      Effect.fail(publishError(options.outDir, `could not be written (${error.message})`, CHECK_DISK))
     )
+  )
+
+/** Publishes tables already in memory: a version opened, each table appended whole, finished. */
+export const publish = (request: PublishRequest) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const version = yield* openVersion({ outDir: request.outDir, dataset: request.dataset, tables: request.tables.map(({ table }) => table) })
+      for (const { table, rows } of request.tables) yield* version.append(table, rows)
+      return yield* version.finish(request)
+    })
   )

@@ -7,8 +7,9 @@ import type { Figure } from "../figures.ts"
 export interface RenderedFile {
   /** Path inside the version folder, with forward slashes. */
   readonly path: string
-  readonly bytes: Uint8Array
   readonly sha256: string
+  /** Size in bytes. */
+  readonly size: number
   /** Data rows, for table files. */
   readonly rows?: number
   readonly table?: string
@@ -56,7 +57,7 @@ const fileResource = (file: RenderedFile, about: { name: string; format: string;
   mediatype: about.mediatype,
   title: about.title,
   description: about.description,
-  bytes: file.bytes.length,
+  bytes: file.size,
   hash: `sha256:${file.sha256}`
 })
 
@@ -130,7 +131,7 @@ export const manifest = (dataset: DatasetCard, files: ReadonlyArray<RenderedFile
     .map((file) => ({
       path: file.path,
       sha256: file.sha256,
-      bytes: file.bytes.length,
+      bytes: file.size,
       ...(file.rows === undefined ? {} : { rows: file.rows })
     })),
   inputs: provenance.inputs,

@@ -9,16 +9,65 @@
 //   integer → INT32
 //   number  → DOUBLE
 //   boolean → BOOLEAN
+// Row groups end after 65,536 rows, or sooner where their text gets long (ROW_GROUP_LIMITS).
 // Pages are Snappy-compressed (the writer's built-in pure-JS Snappy: deterministic, and read by every
 // Parquet reader). The file's key-value metadata holds the table's name and description; created_by
 // names no version and there are no timestamps, so the same rows give the same bytes.
-import { parquetMetadata, parquetReadObjects, type SchemaElement } from "hyparquet"
-import { parquetWriteBuffer, type ColumnSource } from "hyparquet-writer"
+import { asyncBufferFromFile, parquetMetadata, parquetMetadataAsync, parquetRead, parquetReadObjects, type SchemaElement } from "hyparquet"
+import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from "hyparquet-writer"
 import type { ColumnMeta, Row, Table } from "../../schemas/table.ts"
 import { checkRecords, type ReadbackProblem } from "./readback.ts"
+import type { FileSink, WrittenFile } from "./sink.ts"
 
-/** Rows per row group: one group for tables of corpus size, bounded memory per group for large ones. */
-const ROW_GROUP_SIZE = 100_000
+/**
+ * Where row groups end: after `rows` rows, or sooner, after the row that brings the group's text (the
+ * UTF-16 length of its string values) to `chars`. Boundaries depend on the rows only, so the same rows
+ * give the same bytes, and a group of long texts stays small. The Arrow file's record batches are the
+ * same groups. Both bound the memory a table needs while it is written and read back.
+ */
+export interface RowGroupLimits {
+  readonly rows: number
+  readonly chars: number
+}
+
+export const ROW_GROUP_LIMITS: RowGroupLimits = { rows: 65_536, chars: 1 << 22 }
+
+/** The text a row adds to its group, by the row group limits' measure. */
+export const rowChars = (record: Readonly<Record<string, unknown>>, names: ReadonlyArray<string>): number => {
+  let chars = 0
+  for (const name of names) {
+    const value = record[name]
+    if (typeof value === "string") chars += value.length
+  }
+  return chars
+}
+
+const checkLimits = (limits: RowGroupLimits): RowGroupLimits => {
+  if (!(Number.isInteger(limits.rows) && limits.rows > 0 && limits.chars > 0)) {
+    throw new Error(`row group limits must be positive (rows ${limits.rows}, chars ${limits.chars})`)
+  }
+  return limits
+}
+
+/** The sizes of the row groups the rows make, in order. */
+export const rowGroupSizes = <T extends Table<any>>(table: T, rows: ReadonlyArray<Row<T>>, limits: RowGroupLimits = ROW_GROUP_LIMITS): Array<number> => {
+  checkLimits(limits)
+  const names = table.columns.map(({ name }) => name)
+  const sizes: Array<number> = []
+  let size = 0
+  let chars = 0
+  for (const row of rows) {
+    size++
+    chars += rowChars(row as Record<string, unknown>, names)
+    if (size === limits.rows || chars >= limits.chars) {
+      sizes.push(size)
+      size = 0
+      chars = 0
+    }
+  }
+  if (size > 0) sizes.push(size)
+  return sizes
+}
 const CREATED_BY = "discourse-pipeline (hyparquet-writer)"
 
 const schemaElement = (name: string, meta: ColumnMeta): SchemaElement => {
@@ -48,22 +97,125 @@ const typeLabel = (element: SchemaElement): string =>
 export const parquetTypes = (table: Table<any>): ReadonlyArray<string> =>
   table.columns.map(({ name, meta }) => typeLabel(schemaElement(name, meta)))
 
-const columnData = <T extends Table<any>>(table: T, rows: ReadonlyArray<Row<T>>): Array<ColumnSource> =>
-  table.columns.map(({ name, meta }) => ({
+const columnSources = (table: Table<any>, columns: ReadonlyArray<Array<unknown>>): Array<ColumnSource> =>
+  table.columns.map(({ name, meta }, i) => ({
     name,
-    data: rows.map((row) => (row as Record<string, unknown>)[name] ?? null),
+    data: columns[i] ?? [],
     ...(meta.kind === "id" ? { encoding: "RLE_DICTIONARY" as const } : {})
   }))
 
-export const encodeParquet = <T extends Table<any>>(table: T, rows: ReadonlyArray<Row<T>>): Uint8Array =>
-  new Uint8Array(parquetWriteBuffer({
-    columnData: columnData(table, rows),
-    schema: parquetSchema(table),
-    codec: "SNAPPY",
-    rowGroupSize: ROW_GROUP_SIZE,
-    kvMetadata: [{ key: "table", value: table.name }, { key: "description", value: table.description }],
-    createdBy: CREATED_BY
-  }))
+const columnData = <T extends Table<any>>(table: T, rows: ReadonlyArray<Row<T>>): Array<ColumnSource> =>
+  columnSources(table, table.columns.map(({ name }) => rows.map((row) => (row as Record<string, unknown>)[name] ?? null)))
+
+/** The file-level options, the same for a whole-table and a streamed file. */
+const fileOptions = (table: Table<any>) => ({
+  schema: parquetSchema(table),
+  codec: "SNAPPY" as const,
+  kvMetadata: [{ key: "table", value: table.name }, { key: "description", value: table.description }],
+  createdBy: CREATED_BY
+})
+
+/** The whole table as one Parquet file, in the row groups `limits` make. */
+export const encodeParquet = <T extends Table<any>>(table: T, rows: ReadonlyArray<Row<T>>, limits: RowGroupLimits = ROW_GROUP_LIMITS): Uint8Array => {
+  const sizes = rowGroupSizes(table, rows, limits)
+  return new Uint8Array(parquetWriteBuffer({ ...fileOptions(table), columnData: columnData(table, rows), rowGroupSize: sizes.length === 0 ? limits.rows : sizes }))
+}
+
+/** Hands hyparquet-writer's bytes to a sink a megabyte at a time (as its own fileWriter does to a file). */
+class SinkWriter extends ByteWriter {
+  constructor(private readonly sink: FileSink) {
+    super(1 << 20)
+  }
+
+  override ensure(size: number): void {
+    if (this.index > 1_000_000) this.drain()
+    super.ensure(size)
+  }
+
+  override finish(): void {
+    this.drain()
+  }
+
+  override getBuffer(): ArrayBuffer {
+    throw new Error("a streamed Parquet file is not kept in memory")
+  }
+
+  override getBytes(): Uint8Array<ArrayBuffer> {
+    throw new Error("a streamed Parquet file is not kept in memory")
+  }
+
+  private drain(): void {
+    this.sink.write(new Uint8Array(this.buffer, 0, this.index)) // copied by the sink before the buffer is reused
+    this.index = 0
+  }
+}
+
+/**
+ * A table's Parquet file written a row group at a time: rows are buffered as columns, and written as one
+ * row group where `limits` end one (and at the end). The same bytes as encodeParquet of all the rows.
+ */
+export class ParquetTableWriter<T extends Table<any>> {
+  private readonly writer: ParquetWriter
+  private readonly names: ReadonlyArray<string>
+  private readonly limits: RowGroupLimits
+  private columns: Array<Array<unknown>>
+  private buffered = 0
+  private bufferedChars = 0
+
+  constructor(private readonly table: T, private readonly sink: FileSink, limits: RowGroupLimits = ROW_GROUP_LIMITS) {
+    this.limits = checkLimits(limits)
+    this.names = table.columns.map(({ name }) => name)
+    this.columns = this.names.map(() => [])
+    this.writer = new ParquetWriter({ ...fileOptions(table), writer: new SinkWriter(sink) })
+  }
+
+  append(rows: ReadonlyArray<Row<T>>): void {
+    const { names } = this
+    for (const row of rows) {
+      const record = row as Record<string, unknown>
+      const columns = this.columns // a new set after each group written
+      for (let i = 0; i < names.length; i++) {
+        const value = record[names[i]!] ?? null
+        columns[i]!.push(value)
+        if (typeof value === "string") this.bufferedChars += value.length
+      }
+      if (++this.buffered === this.limits.rows || this.bufferedChars >= this.limits.chars) this.writeGroup()
+    }
+  }
+
+  close(): WrittenFile {
+    if (this.buffered > 0) this.writeGroup()
+    void this.writer.finish() // synchronous: the sink writer has no asynchronous flush
+    return this.sink.close()
+  }
+
+  abandon(): void {
+    this.sink.abandon()
+  }
+
+  private writeGroup(): void {
+    void this.writer.write({ columnData: columnSources(this.table, this.columns), rowGroupSize: this.buffered })
+    this.columns = this.names.map(() => [])
+    this.buffered = 0
+    this.bufferedChars = 0
+  }
+}
+
+/**
+ * Some columns of a Parquet file on disk, a row group at a time: each group's rows (the columns' values,
+ * in the order asked) are handed to `onRows`, in order.
+ */
+export const scanParquetColumns = async (path: string, columns: ReadonlyArray<string>, onRows: (rows: Array<ArrayLike<unknown>>) => void): Promise<void> => {
+  if (columns.length === 0) return
+  const file = await asyncBufferFromFile(path)
+  const metadata = await parquetMetadataAsync(file)
+  let rowStart = 0
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows)
+    await parquetRead({ file, metadata, columns: [...columns], rowStart, rowEnd, onComplete: onRows })
+    rowStart = rowEnd
+  }
+}
 
 export interface ParquetContent {
   readonly fields: ReadonlyArray<{ readonly name: string; readonly type: string; readonly nullable: boolean }>

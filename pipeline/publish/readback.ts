@@ -1,10 +1,9 @@
-// Reads a written table back from its files and checks it against its schema and the rows meant:
-// the check publish runs before a version becomes visible.
+// Checks records read back from a table file against the table's schema and, when given, the rows meant,
+// naming the first bad row and column (checkParquet uses it on a whole file in memory). Publishing reads
+// its files back as streams and compares row digests instead: see verify.ts.
 import { Result } from "effect"
 import type { Row, Table } from "../../schemas/table.ts"
 import { firstProblem } from "../../schemas/inputs/issues.ts"
-import { decodeArrow, expectedArrowTypes } from "./arrow.ts"
-import { decodeCsv } from "./csv.ts"
 
 export interface ReadbackProblem {
   readonly file: string
@@ -15,28 +14,6 @@ export interface ReadbackProblem {
 
 const rowKey = (table: Table<any>, record: Record<string, unknown>): string =>
   JSON.stringify(table.columns.map(({ name }) => record[name] ?? null))
-
-/** Validates every CSV record against the schema; returns the first problem, naming row and column. */
-export const checkCsv = (table: Table<any>, file: string, text: string, expected?: ReadonlyArray<Row<any>>): ReadbackProblem | undefined => {
-  const { header, records } = decodeCsv(table, text)
-  const columns = table.columns.map(({ name }) => name)
-  if (JSON.stringify(header) !== JSON.stringify(columns)) {
-    return { file, row: 1, problem: `header is ${header.join(",")}, expected ${columns.join(",")}` }
-  }
-  return checkRecords(table, file, records, expected, 2)
-}
-
-export const checkArrow = (table: Table<any>, file: string, bytes: Uint8Array, expected?: ReadonlyArray<Row<any>>): ReadbackProblem | undefined => {
-  const { fields, records } = decodeArrow(bytes)
-  const types = expectedArrowTypes(table)
-  const columns = table.columns.map(({ name }) => name)
-  const actual = fields.map((field) => `${field.name}:${field.type}`)
-  const wanted = columns.map((name, i) => `${name}:${types[i]}`)
-  if (JSON.stringify(actual) !== JSON.stringify(wanted)) {
-    return { file, problem: `schema is ${actual.join(", ")}, expected ${wanted.join(", ")}` }
-  }
-  return checkRecords(table, file, records, expected, 0)
-}
 
 /**
  * Every record passes the table's schema and, when the rows meant are given, equals them in order.

@@ -1,0 +1,145 @@
+// One table's three files (CSV, Arrow, Parquet), written as rows are appended. Each row is validated
+// against the table's schema once, here, on its way into the files (the check "always at publish"), and
+// must not come before the previous row in the table's declared order; then it is digested (digest.ts)
+// and written to the CSV and Parquet files. On close, the Parquet file is read back a row group at a
+// time, twice: its dictionary columns, for the Arrow file's dictionaries; then every row, whose digest is
+// the Parquet file's read-back check, each row group becoming one of the Arrow file's record batches.
+// Memory is bounded by a row group (ROW_GROUP_LIMITS) while rows are appended; on close, one table's
+// dictionaries are added.
+import { join } from "node:path"
+import { Result } from "effect"
+import { compareRows, type Row, type Table } from "../../schemas/table.ts"
+import { firstProblem } from "../../schemas/inputs/issues.ts"
+import { ArrowTableWriter } from "./arrow.ts"
+import { CsvTableWriter } from "./csv.ts"
+import { RowDigest, type TableDigest } from "./digest.ts"
+import { ParquetTableWriter, ROW_GROUP_LIMITS, type RowGroupLimits, scanParquetColumns } from "./parquet.ts"
+import type { ReadbackProblem } from "./readback.ts"
+import { FileSink, type WrittenFile } from "./sink.ts"
+import { type FileContent, readParquetContent, tableFile, type TableFormat } from "./verify.ts"
+
+export interface WrittenTable {
+  readonly table: Table<any>
+  /** Of the rows appended. */
+  readonly digest: TableDigest
+  readonly files: Readonly<Record<TableFormat, WrittenFile>>
+  /** What the Parquet file held when read back to write the Arrow file. */
+  readonly parquetContent: FileContent
+}
+
+/** The Parquet file did not read back, so the Arrow file could not be written from it. */
+export class ParquetUnreadable extends Error {
+  constructor(readonly problem: ReadbackProblem) {
+    super("the Parquet file could not be read back")
+  }
+}
+
+/** A row that cannot be published: names the table, the row and what is wrong with it. */
+export class RowRejected extends Error {
+  constructor(readonly table: string, readonly row: number, readonly detail: string) {
+    super(`${table} row ${row}: ${detail}`)
+  }
+}
+
+/** "doc_id=a, index=3": the row's primary key, to find it. */
+const keyOf = (table: Table<any>, row: Record<string, unknown>): string =>
+  table.primaryKey.map((key) => `${key}=${JSON.stringify(row[key] ?? null)}`).join(", ")
+
+export class TableWriter<T extends Table<any> = Table<any>> {
+  private readonly csv: CsvTableWriter<T>
+  private readonly arrow: ArrowTableWriter<T>
+  private readonly parquet: ParquetTableWriter<T>
+  private readonly digest = new RowDigest()
+  private readonly names: ReadonlyArray<string>
+  private readonly compare: (a: Row<T>, b: Row<T>) => number
+  private readonly parquetPath: string
+  private previous: Row<T> | undefined
+  private closed = false
+
+  constructor(readonly table: T, dir: string, limits: RowGroupLimits = ROW_GROUP_LIMITS) {
+    this.parquetPath = join(dir, tableFile(table, "parquet"))
+    const sinks: Array<FileSink> = []
+    const sink = (format: TableFormat) => {
+      const opened = new FileSink(join(dir, tableFile(table, format)))
+      sinks.push(opened)
+      return opened
+    }
+    try {
+      this.csv = new CsvTableWriter(table, sink("csv"))
+      this.arrow = new ArrowTableWriter(table, sink("arrow"))
+      this.parquet = new ParquetTableWriter(table, sink("parquet"), limits)
+    } catch (error) {
+      for (const opened of sinks) opened.abandon()
+      throw error
+    }
+    this.names = table.columns.map(({ name }) => name)
+    this.compare = compareRows(table)
+  }
+
+  /** Rows appended so far. */
+  get rows(): number {
+    return this.digest.rows
+  }
+
+  /**
+   * Validates, order-checks, digests and writes rows. Throws RowRejected for a row that cannot be
+   * published (nothing of that row or after it is written).
+   */
+  append(rows: ReadonlyArray<Row<T>>): void {
+    if (this.closed) throw new Error(`${this.table.name}: rows appended after the table was finished`)
+    const { table, names } = this
+    let accepted = 0
+    let failure: RowRejected | undefined
+    for (const row of rows) {
+      const number = this.digest.rows
+      const decoded = table.decodeRow(row)
+      if (Result.isFailure(decoded)) {
+        const problem = firstProblem(decoded.failure)
+        failure = new RowRejected(table.name, number, `(${keyOf(table, row)}) failed its schema at ${problem.field === "" ? "the row" : problem.field}: ${problem.message}`)
+        break
+      }
+      if (this.previous !== undefined && this.compare(this.previous, row) > 0) {
+        failure = new RowRejected(
+          table.name,
+          number,
+          `(${keyOf(table, row)}) comes before the row above it (${keyOf(table, this.previous)}) in the table's order (${table.orderedBy.join(", ")})`
+        )
+        break
+      }
+      this.previous = row
+      this.digest.addRecord(row, names)
+      accepted++
+    }
+    const valid = accepted === rows.length ? rows : rows.slice(0, accepted)
+    this.csv.append(valid)
+    this.parquet.append(valid)
+    if (failure !== undefined) throw failure
+  }
+
+  /**
+   * Finishes the three files; the table takes no more rows. Throws ParquetUnreadable if the Parquet
+   * file does not read back.
+   */
+  async close(): Promise<WrittenTable> {
+    this.closed = true
+    this.previous = undefined
+    const csv = this.csv.close()
+    const parquet = this.parquet.close()
+    const file = tableFile(this.table, "parquet")
+    await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, (rows) => this.arrow.collect(rows)).catch((error: unknown) => {
+      throw new ParquetUnreadable({ file, problem: `could not be read as Parquet (${error instanceof Error ? error.message : String(error)})` })
+    })
+    const parquetContent = await readParquetContent(this.table, file, this.parquetPath, (rows) => this.arrow.writeRows(rows))
+    if ("problem" in parquetContent) throw new ParquetUnreadable(parquetContent.problem)
+    const arrow = await this.arrow.close()
+    return { table: this.table, digest: this.digest.result(), files: { csv, arrow, parquet }, parquetContent }
+  }
+
+  /** Leaves the files unfinished, closing what is open (after a failure: the staging folder goes next). */
+  abandon(): void {
+    this.closed = true
+    this.arrow.abandon()
+    this.csv.abandon()
+    this.parquet.abandon()
+  }
+}
