@@ -224,7 +224,6 @@ export const runPipeline = (options: PipelineOptions) =>
     const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
     const byFrameHitOrder = compareRows(frameHits)
 
-    const T0 = performance.now(); const lap = (l: string) => { (globalThis as any).gc?.(); const m = process.memoryUsage(); console.error(`TIMING ${l} t=${((performance.now() - T0) / 1000).toFixed(1)} maxrss=${(process.resourceUsage().maxRSS / 1024).toFixed(0)} rss=${(m.rss / 2 ** 20).toFixed(0)} heap=${(m.heapUsed / 2 ** 20).toFixed(0)}/${(m.heapTotal / 2 ** 20).toFixed(0)} ab=${(m.arrayBuffers / 2 ** 20).toFixed(0)}`) }
     // 1–5a, a document at a time: read, clean, segment, annotate, count, write
     yield* Effect.forEach(sources, ({ line, row }, index) =>
       Effect.gen(function* () {
@@ -252,22 +251,18 @@ export const runPipeline = (options: PipelineOptions) =>
         progress({ done: index + 1, total, label: document.doc_id })
       }), { discard: true })
 
-    lap("documents")
     if (process.env.SNAP) { writeHeapSnapshot(process.env.SNAP); console.error("SNAP written"); process.exit(0) }
     // 5b. the group-level measures, written as they are produced
     const measureRows = measures.rows()
-    lap("measure-rows")
     const figureKeyness: Array<Row<typeof keyness>> = []
     const lexicon = frameLexiconRows(codebooks.frames)
     yield* version.append(termFrequencies, measureRows.term_frequencies)
-    lap("term_frequencies")
     yield* version.append(keyness, collecting(measureRows.keyness, drawnKeyness, figureKeyness))
     yield* version.append(entitySalience, measureRows.entity_salience)
     yield* version.append(frameLexicon, lexicon)
     yield* version.append(frameScores, measureRows.frame_scores)
     yield* version.append(namingVariants, measureRows.naming_variants)
 
-    lap("measures")
     // 6. figures, then the version is finished, read back and moved into place
     const figures = yield* Effect.promise(() => renderFigures({
       documents: documentRows,
@@ -277,7 +272,6 @@ export const runPipeline = (options: PipelineOptions) =>
       namingVariants: measureRows.naming_variants,
       entitySalience: measureRows.entity_salience
     }))
-    lap("figures")
     const result = yield* version.finish({
       provenance: {
         inputs: [...manifest.inputs, ...textInputs],
@@ -288,7 +282,6 @@ export const runPipeline = (options: PipelineOptions) =>
       figures,
       sections: [{ title: "Measured quality of the pipeline", body: qualitySection(readRecordedQuality()) }]
     })
-    lap("finish")
     return {
       documents: documentRows.length,
       ...counts,

@@ -259,7 +259,6 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         for (const table of options.tables) {
           const writer = writers.get(table)!
           written.push(yield* Effect.tryPromise({ try: () => writer.close(), catch: writeFailure(staging) }))
-          { const m = process.memoryUsage(); console.error(`CLOSE ${table.name} maxrss=${(process.resourceUsage().maxRSS / 1024).toFixed(0)} rss=${(m.rss / 2 ** 20).toFixed(0)} heap=${(m.heapUsed / 2 ** 20).toFixed(0)}/${(m.heapTotal / 2 ** 20).toFixed(0)} ab=${(m.arrayBuffers / 2 ** 20).toFixed(0)}`) }
         }
         state.closed = true
 
@@ -298,7 +297,6 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
 
         if (options.beforeVerify !== undefined) options.beforeVerify(staging)
         yield* verifyStaged(staging, files, written)
-        { const m = process.memoryUsage(); console.error(`VERIFIED maxrss=${(process.resourceUsage().maxRSS / 1024).toFixed(0)} rss=${(m.rss / 2 ** 20).toFixed(0)}`) }
         const moved = yield* fs.rename(staging, versionDir).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
         if (moved) return { path: versionDir, status: "published", files } satisfies PublishResult
         // Another run published the same version meanwhile: accept it only if it is identical.
