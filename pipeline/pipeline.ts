@@ -1,4 +1,3 @@
-import { writeHeapSnapshot } from "node:v8"
 // The whole pipeline, top to bottom: documents stream one at a time, in doc_id order, from raw/ through
 // ingest, clean, segment, annotate and their own counts, and their rows straight into the files of the
 // version being published; only the counts stay, folded into the measures' running totals. Then the
@@ -229,7 +228,6 @@ export const runPipeline = (options: PipelineOptions) =>
       Effect.gen(function* () {
         const doc = processDocument(yield* readDocument(options.rawDir, row, line), context)
         const { document } = doc
-        if (!process.env.NOAPPEND) {
         yield* version.append(documents, [document])
         yield* version.append(texts, [doc.text])
         yield* version.append(cleaningLog, doc.cleaningLog)
@@ -237,9 +235,8 @@ export const runPipeline = (options: PipelineOptions) =>
         yield* version.append(tokens, doc.tokens)
         yield* version.append(entities, doc.entities)
         yield* version.append(frameHits, [...doc.measures.frame_hits].sort(byFrameHitOrder))
-        }
         // 5b. measure: only the document's counts are kept, folded into the running totals
-        if (!process.env.NOADD) measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
+        measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
         documentRows.push(document)
         textInputs.push({ path: `texts/${document.file}`, sha256: document.sha256_raw })
         warnings.push(...doc.warnings)
@@ -251,7 +248,6 @@ export const runPipeline = (options: PipelineOptions) =>
         progress({ done: index + 1, total, label: document.doc_id })
       }), { discard: true })
 
-    if (process.env.SNAP) { writeHeapSnapshot(process.env.SNAP); console.error("SNAP written"); process.exit(0) }
     // 5b. the group-level measures, written as they are produced
     const measureRows = measures.rows()
     const figureKeyness: Array<Row<typeof keyness>> = []
