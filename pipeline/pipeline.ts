@@ -4,6 +4,7 @@
 // measure tables are written, the figures drawn, and the version finished, read back and made visible.
 import { Console, Effect } from "effect"
 import { compareRows, type Row, type Table } from "../schemas/table.ts"
+import { publishedTables } from "../schemas/index.ts"
 import { documents } from "../schemas/documents.ts"
 import { texts } from "../schemas/texts.ts"
 import { cleaningLog } from "../schemas/cleaning_log.ts"
@@ -152,22 +153,6 @@ export const processDocument = (doc: RawDocument, context: DocumentContext): Pro
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
-/** The tables of a version, in the order its descriptor and codebook list them. */
-const versionTables: ReadonlyArray<Table<any>> = [
-  documents,
-  texts,
-  cleaningLog,
-  sentences,
-  tokens,
-  entities,
-  termFrequencies,
-  keyness,
-  entitySalience,
-  frameLexicon,
-  frameHits,
-  frameScores,
-  namingVariants
-]
 
 /**
  * The keyness rows the figures draw (outlets' key lemmas). keyness grows with the vocabulary times the
@@ -215,7 +200,7 @@ export const runPipeline = (options: PipelineOptions) =>
 
     // 6. publish, opened first: each document's rows are written to the version's staging folder as
     // they come (and validated there), then dropped
-    const version = yield* openVersion({ outDir: options.outDir, dataset, tables: versionTables })
+    const version = yield* openVersion({ outDir: options.outDir, dataset, tables: publishedTables })
     const measures = createMeasureAccumulator(context.measures)
     const documentRows: Array<Row<typeof documents>> = [] // one small row per document, for the figures
     const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
