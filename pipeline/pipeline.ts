@@ -3,7 +3,7 @@
 // version being published; only the counts stay, folded into the measures' running totals. Then the
 // measure tables are written, the figures drawn, and the version finished, read back and made visible.
 import { Console, Effect } from "effect"
-import { compareRows, type Row, type Table } from "../schemas/table.ts"
+import { compareRows, type Row } from "../schemas/table.ts"
 import { publishedTables } from "../schemas/index.ts"
 import { documents } from "../schemas/documents.ts"
 import { texts } from "../schemas/texts.ts"
@@ -37,7 +37,7 @@ import { frameLexicon } from "../schemas/frame_lexicon.ts"
 import { frameHits } from "../schemas/frame_hits.ts"
 import { frameScores } from "../schemas/frame_scores.ts"
 import { namingVariants } from "../schemas/naming_variants.ts"
-import { openVersion } from "./publish.ts"
+import { openVersion, type VersionWriter } from "./publish.ts"
 import { renderFigures } from "./figures.ts"
 import { softwareVersions } from "./software.ts"
 import type { ProgressReporter } from "./progress.ts"
@@ -153,7 +153,6 @@ export const processDocument = (doc: RawDocument, context: DocumentContext): Pro
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
-
 /**
  * The keyness rows the figures draw (outlets' key lemmas). keyness grows with the vocabulary times the
  * groups: it is streamed to its files, and only these rows are kept for the figures.
@@ -180,9 +179,81 @@ export interface PipelineSummary {
   readonly warnings: ReadonlyArray<string>
 }
 
+type Sources = Effect.Success<ReturnType<typeof readManifest>>["sources"]
+
+/**
+ * Stages 1–5 and the figures, into a version being written: the documents stream through one at a
+ * time (their rows appended to the version, their counts folded into the measures' running totals),
+ * then the group-level measure tables are appended and the figures drawn from them. What the measures
+ * and figures needed is dropped when this returns: the version is finished with the figures and the
+ * texts' checksums only.
+ */
+const writeCorpus = (
+  version: VersionWriter,
+  sources: Sources,
+  context: DocumentContext,
+  frames: Parameters<typeof frameLexiconRows>[0],
+  rawDir: string,
+  progress: ProgressReporter
+) =>
+  Effect.gen(function* () {
+    const measures = createMeasureAccumulator(context.measures)
+    const documentRows: Array<Row<typeof documents>> = [] // one small row per document, for the figures
+    const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
+    const warnings: Array<string> = []
+    const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
+    const byFrameHitOrder = compareRows(frameHits)
+
+    // 1–5a, a document at a time: read, clean, segment, annotate, count, write
+    yield* Effect.forEach(sources, ({ line, row }, index) =>
+      Effect.gen(function* () {
+        const doc = processDocument(yield* readDocument(rawDir, row, line), context)
+        const { document } = doc
+        yield* version.append(documents, [document])
+        yield* version.append(texts, [doc.text])
+        yield* version.append(cleaningLog, doc.cleaningLog)
+        yield* version.append(sentences, doc.sentences)
+        yield* version.append(tokens, doc.tokens)
+        yield* version.append(entities, doc.entities)
+        yield* version.append(frameHits, [...doc.measures.frame_hits].sort(byFrameHitOrder))
+        // 5b. measure: only the document's counts are kept, folded into the running totals
+        measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
+        documentRows.push(structuredClone(document)) // a copy whose strings no longer hold on to the raw text
+        textInputs.push({ path: `texts/${document.file}`, sha256: document.sha256_raw })
+        warnings.push(...doc.warnings)
+        counts.paragraphs += document.n_paragraphs
+        counts.sentences += doc.sentences.length
+        counts.tokens += doc.tokens.length
+        counts.entities += doc.entities.length
+        counts.removedSpans += doc.cleaningLog.length
+        progress({ done: index + 1, total: sources.length, label: document.doc_id })
+      }), { discard: true })
+
+    // 5b. the group-level measures, written as they are produced
+    const measureRows = measures.rows()
+    const figureKeyness: Array<Row<typeof keyness>> = []
+    const lexicon = frameLexiconRows(frames)
+    yield* version.append(termFrequencies, measureRows.term_frequencies)
+    yield* version.append(keyness, collecting(measureRows.keyness, drawnKeyness, figureKeyness))
+    yield* version.append(entitySalience, measureRows.entity_salience)
+    yield* version.append(frameLexicon, lexicon)
+    yield* version.append(frameScores, measureRows.frame_scores)
+    yield* version.append(namingVariants, measureRows.naming_variants)
+
+    // the figures, drawn from the measures
+    const figures = yield* Effect.promise(() => renderFigures({
+      documents: documentRows,
+      frameScores: measureRows.frame_scores,
+      frameLexicon: lexicon,
+      keyness: figureKeyness,
+      namingVariants: measureRows.naming_variants,
+      entitySalience: measureRows.entity_salience
+    }))
+    return { figures, textInputs, warnings, documents: documentRows.length, counts }
+  })
+
 export const runPipeline = (options: PipelineOptions) =>
   Effect.scoped(Effect.gen(function* () {
-    const progress = options.progress ?? (() => {})
     // 1. ingest: the manifest, the outlet registry, the dataset card, the codebooks
     const manifest = yield* readManifest(options.rawDir)
     const dataset = options.version === undefined ? manifest.dataset : { ...manifest.dataset, version: options.version }
@@ -196,79 +267,29 @@ export const runPipeline = (options: PipelineOptions) =>
     // Documents go in doc_id order: every per-document table is ordered by doc_id first, so appending
     // each document's rows as it comes writes every table in its documented order.
     const sources = [...manifest.sources].sort((a, b) => compareText(a.row.doc_id, b.row.doc_id))
-    const total = sources.length
 
-    // 6. publish, opened first: each document's rows are written to the version's staging folder as
-    // they come (and validated there), then dropped
+    // 6. publish, opened first: the version's files are written in a staging folder as the rows come
+    // (each row validated there), and the folder removed if anything fails
     const version = yield* openVersion({ outDir: options.outDir, dataset, tables: publishedTables })
-    const measures = createMeasureAccumulator(context.measures)
-    const documentRows: Array<Row<typeof documents>> = [] // one small row per document, for the figures
-    const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
-    const warnings: Array<string> = []
-    const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
-    const byFrameHitOrder = compareRows(frameHits)
-
-    // 1–5a, a document at a time: read, clean, segment, annotate, count, write
-    yield* Effect.forEach(sources, ({ line, row }, index) =>
-      Effect.gen(function* () {
-        const doc = processDocument(yield* readDocument(options.rawDir, row, line), context)
-        const { document } = doc
-        yield* version.append(documents, [document])
-        yield* version.append(texts, [doc.text])
-        yield* version.append(cleaningLog, doc.cleaningLog)
-        yield* version.append(sentences, doc.sentences)
-        yield* version.append(tokens, doc.tokens)
-        yield* version.append(entities, doc.entities)
-        yield* version.append(frameHits, [...doc.measures.frame_hits].sort(byFrameHitOrder))
-        // 5b. measure: only the document's counts are kept, folded into the running totals
-        measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
-        documentRows.push(document)
-        textInputs.push({ path: `texts/${document.file}`, sha256: document.sha256_raw })
-        warnings.push(...doc.warnings)
-        counts.paragraphs += document.n_paragraphs
-        counts.sentences += doc.sentences.length
-        counts.tokens += doc.tokens.length
-        counts.entities += doc.entities.length
-        counts.removedSpans += doc.cleaningLog.length
-        progress({ done: index + 1, total, label: document.doc_id })
-      }), { discard: true })
-
-    // 5b. the group-level measures, written as they are produced
-    const measureRows = measures.rows()
-    const figureKeyness: Array<Row<typeof keyness>> = []
-    const lexicon = frameLexiconRows(codebooks.frames)
-    yield* version.append(termFrequencies, measureRows.term_frequencies)
-    yield* version.append(keyness, collecting(measureRows.keyness, drawnKeyness, figureKeyness))
-    yield* version.append(entitySalience, measureRows.entity_salience)
-    yield* version.append(frameLexicon, lexicon)
-    yield* version.append(frameScores, measureRows.frame_scores)
-    yield* version.append(namingVariants, measureRows.naming_variants)
-
-    // 6. figures, then the version is finished, read back and moved into place
-    const figures = yield* Effect.promise(() => renderFigures({
-      documents: documentRows,
-      frameScores: measureRows.frame_scores,
-      frameLexicon: lexicon,
-      keyness: figureKeyness,
-      namingVariants: measureRows.naming_variants,
-      entitySalience: measureRows.entity_salience
-    }))
+    // 1–5, the documents streamed through, the measures and the figures
+    const corpus = yield* writeCorpus(version, sources, context, codebooks.frames, options.rawDir, options.progress ?? (() => {}))
+    // 6. the version finished, read back and moved into place
     const result = yield* version.finish({
       provenance: {
-        inputs: [...manifest.inputs, ...textInputs],
+        inputs: [...manifest.inputs, ...corpus.textInputs],
         codebooks: codebooks.provenance,
         parameters: measureParameters({ codebooks: context.measures }),
         software: softwareVersions()
       },
-      figures,
+      figures: corpus.figures,
       sections: [{ title: "Measured quality of the pipeline", body: qualitySection(readRecordedQuality()) }]
     })
     return {
-      documents: documentRows.length,
-      ...counts,
+      documents: corpus.documents,
+      ...corpus.counts,
       output: result.path,
       status: result.status,
-      warnings
+      warnings: corpus.warnings
     } satisfies PipelineSummary
   }))
 

@@ -255,6 +255,9 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
       Effect.gen(function* () {
         if (state.finishing) return yield* publishError(versionDir, "was finished twice", A_BUG)
         state.finishing = true
+        // Every table's last row group written first, so that no table holds rows while the others'
+        // Arrow files are written.
+        yield* Effect.try({ try: () => writers.forEach((writer) => writer.closeFiles()), catch: writeFailure(staging) })
         const written: Array<WrittenTable> = []
         for (const table of options.tables) {
           const writer = writers.get(table)!

@@ -13,7 +13,8 @@
 // Pages are Snappy-compressed (the writer's built-in pure-JS Snappy: deterministic, and read by every
 // Parquet reader). The file's key-value metadata holds the table's name and description; created_by
 // names no version and there are no timestamps, so the same rows give the same bytes.
-import { asyncBufferFromFile, parquetMetadata, parquetMetadataAsync, parquetRead, parquetReadObjects, type SchemaElement } from "hyparquet"
+import { open } from "node:fs/promises"
+import { type AsyncBuffer, parquetMetadata, parquetMetadataAsync, parquetRead, parquetReadObjects, type SchemaElement } from "hyparquet"
 import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from "hyparquet-writer"
 import type { ColumnMeta, Row, Table } from "../../schemas/table.ts"
 import { checkRecords, type ReadbackProblem } from "./readback.ts"
@@ -30,7 +31,7 @@ export interface RowGroupLimits {
   readonly chars: number
 }
 
-export const ROW_GROUP_LIMITS: RowGroupLimits = { rows: 65_536, chars: 1 << 22 }
+export const ROW_GROUP_LIMITS: RowGroupLimits = { rows: 65_536, chars: 1 << 20 }
 
 /** The text a row adds to its group, by the row group limits' measure. */
 export const rowChars = (record: Readonly<Record<string, unknown>>, names: ReadonlyArray<string>): number => {
@@ -151,6 +152,13 @@ class SinkWriter extends ByteWriter {
 }
 
 /**
+ * The string with characters of its own. V8 makes a substring of 13 or more characters a view of the
+ * string it was cut from, which it keeps alive: a title cut from a raw text keeps the whole text. Rows
+ * wait in a row group for thousands of documents, so their strings must not hold on to the texts.
+ */
+const ownCharacters = (value: string): string => (value.length < 13 ? value : ` ${value}`.slice(1))
+
+/**
  * A table's Parquet file written a row group at a time: rows are buffered as columns, and written as one
  * row group where `limits` end one (and at the end). The same bytes as encodeParquet of all the rows.
  */
@@ -176,8 +184,10 @@ export class ParquetTableWriter<T extends Table<any>> {
       const columns = this.columns // a new set after each group written
       for (let i = 0; i < names.length; i++) {
         const value = record[names[i]!] ?? null
-        columns[i]!.push(value)
-        if (typeof value === "string") this.bufferedChars += value.length
+        if (typeof value === "string") {
+          columns[i]!.push(ownCharacters(value))
+          this.bufferedChars += value.length
+        } else columns[i]!.push(value)
       }
       if (++this.buffered === this.limits.rows || this.bufferedChars >= this.limits.chars) this.writeGroup()
     }
@@ -202,20 +212,44 @@ export class ParquetTableWriter<T extends Table<any>> {
 }
 
 /**
+ * A Parquet file on disk as hyparquet reads it: each byte range read straight into a buffer of its own
+ * through one file handle (hyparquet's asyncBufferFromFile opens a stream per range), then closed.
+ */
+export const withParquetFile = async <A>(path: string, use: (file: AsyncBuffer) => Promise<A>): Promise<A> => {
+  const handle = await open(path, "r")
+  try {
+    const { size } = await handle.stat()
+    const slice = async (start: number, end: number = size): Promise<ArrayBuffer> => {
+      const bytes = new Uint8Array(Math.max(0, Math.min(end, size) - start))
+      for (let done = 0; done < bytes.byteLength;) {
+        const { bytesRead } = await handle.read(bytes, done, bytes.byteLength - done, start + done)
+        if (bytesRead === 0) throw new Error(`${path} ended at byte ${start + done}, before ${end}`)
+        done += bytesRead
+      }
+      return bytes.buffer
+    }
+    return await use({ byteLength: size, slice })
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
  * Some columns of a Parquet file on disk, a row group at a time: each group's rows (the columns' values,
  * in the order asked) are handed to `onRows`, in order.
  */
-export const scanParquetColumns = async (path: string, columns: ReadonlyArray<string>, onRows: (rows: Array<ArrayLike<unknown>>) => void): Promise<void> => {
-  if (columns.length === 0) return
-  const file = await asyncBufferFromFile(path)
-  const metadata = await parquetMetadataAsync(file)
-  let rowStart = 0
-  for (const group of metadata.row_groups) {
-    const rowEnd = rowStart + Number(group.num_rows)
-    await parquetRead({ file, metadata, columns: [...columns], rowStart, rowEnd, onComplete: onRows })
-    rowStart = rowEnd
-  }
-}
+export const scanParquetColumns = (path: string, columns: ReadonlyArray<string>, onRows: (rows: Array<ArrayLike<unknown>>) => void): Promise<void> =>
+  columns.length === 0
+    ? Promise.resolve()
+    : withParquetFile(path, async (file) => {
+      const metadata = await parquetMetadataAsync(file)
+      let rowStart = 0
+      for (const group of metadata.row_groups) {
+        const rowEnd = rowStart + Number(group.num_rows)
+        await parquetRead({ file, metadata, columns: [...columns], rowStart, rowEnd, onComplete: onRows })
+        rowStart = rowEnd
+      }
+    })
 
 export interface ParquetContent {
   readonly fields: ReadonlyArray<{ readonly name: string; readonly type: string; readonly nullable: boolean }>

@@ -55,6 +55,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private readonly parquetPath: string
   private previous: Row<T> | undefined
   private closed = false
+  private filesClosed: { readonly csv: WrittenFile; readonly parquet: WrittenFile } | undefined
 
   constructor(readonly table: T, dir: string, limits: RowGroupLimits = ROW_GROUP_LIMITS) {
     this.parquetPath = join(dir, tableFile(table, "parquet"))
@@ -117,14 +118,23 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   }
 
   /**
+   * Finishes the CSV and Parquet files (writing the last row group: the table then holds no rows in
+   * memory); the table takes no more rows. `close` then writes the Arrow file.
+   */
+  closeFiles(): void {
+    if (this.filesClosed !== undefined) return
+    this.closed = true
+    this.previous = undefined
+    this.filesClosed = { csv: this.csv.close(), parquet: this.parquet.close() }
+  }
+
+  /**
    * Finishes the three files; the table takes no more rows. Throws ParquetUnreadable if the Parquet
    * file does not read back.
    */
   async close(): Promise<WrittenTable> {
-    this.closed = true
-    this.previous = undefined
-    const csv = this.csv.close()
-    const parquet = this.parquet.close()
+    this.closeFiles()
+    const { csv, parquet } = this.filesClosed!
     const file = tableFile(this.table, "parquet")
     await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, (rows) => this.arrow.collect(rows)).catch((error: unknown) => {
       throw new ParquetUnreadable({ file, problem: `could not be read as Parquet (${error instanceof Error ? error.message : String(error)})` })

@@ -6,12 +6,12 @@ import { open } from "node:fs/promises"
 import { createReadStream } from "node:fs"
 import * as Arrow from "apache-arrow"
 import { parse } from "csv-parse"
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet"
+import { parquetMetadataAsync, parquetRead } from "hyparquet"
 import type { Table } from "../../schemas/table.ts"
 import { expectedArrowTypes } from "./arrow.ts"
 import { decodeCell } from "./csv.ts"
 import { DIGEST_BLOCK_ROWS, RowDigest, type TableDigest } from "./digest.ts"
-import { parquetTypes } from "./parquet.ts"
+import { parquetTypes, withParquetFile } from "./parquet.ts"
 import type { ReadbackProblem } from "./readback.ts"
 
 /** What a file held: its rows' digest, or the first thing wrong with it. */
@@ -119,45 +119,37 @@ export const readParquetContent = async (
   path: string,
   onRows?: (rows: ReadonlyArray<ArrayLike<unknown>>) => Promise<void>
 ): Promise<FileContent> => {
-  let rows: Array<ArrayLike<unknown>> = []
   try {
-    const buffer = await asyncBufferFromFile(path)
-    const metadata = await parquetMetadataAsync(buffer)
-    const types = parquetTypes(table)
-    const describe = (name: string, type: string, nullable: boolean) => `${name}:${type}${nullable ? " OPTIONAL" : ""}`
-    const problem = schemaProblem(
-      file,
-      metadata.schema.slice(1).map((element) =>
-        describe(element.name, element.logical_type === undefined ? String(element.type) : `${element.type}/${element.logical_type.type}`, element.repetition_type !== "REQUIRED")
-      ),
-      table.columns.map(({ name, meta }, i) => describe(name, types[i] ?? "", meta.nullable))
-    )
-    if (problem !== undefined) return { problem }
-    const digest = new RowDigest()
-    let rowStart = 0
-    for (const group of metadata.row_groups) {
-      const rowEnd = rowStart + Number(group.num_rows)
-      await parquetRead({
-        file: buffer,
-        metadata,
-        rowStart,
-        rowEnd,
-        onComplete: (read: Array<ArrayLike<unknown>>) => {
-          rows = read
+    return await withParquetFile(path, async (buffer): Promise<FileContent> => {
+      const metadata = await parquetMetadataAsync(buffer)
+      const types = parquetTypes(table)
+      const describe = (name: string, type: string, nullable: boolean) => `${name}:${type}${nullable ? " OPTIONAL" : ""}`
+      const problem = schemaProblem(
+        file,
+        metadata.schema.slice(1).map((element) =>
+          describe(element.name, element.logical_type === undefined ? String(element.type) : `${element.type}/${element.logical_type.type}`, element.repetition_type !== "REQUIRED")
+        ),
+        table.columns.map(({ name, meta }, i) => describe(name, types[i] ?? "", meta.nullable))
+      )
+      if (problem !== undefined) return { problem }
+      const digest = new RowDigest()
+      let rowStart = 0
+      for (const group of metadata.row_groups) {
+        const rowEnd = rowStart + Number(group.num_rows)
+        let rows: Array<ArrayLike<unknown>> = []
+        await parquetRead({ file: buffer, metadata, rowStart, rowEnd, onComplete: (read: Array<ArrayLike<unknown>>) => (rows = read) })
+        for (const row of rows) digest.addValues(row)
+        if (onRows !== undefined) {
+          try {
+            await onRows(rows)
+          } catch (error) {
+            throw new Downstream(error)
+          }
         }
-      })
-      for (const row of rows) digest.addValues(row)
-      if (onRows !== undefined) {
-        try {
-          await onRows(rows)
-        } catch (error) {
-          throw new Downstream(error)
-        }
+        rowStart = rowEnd
       }
-      rows = []
-      rowStart = rowEnd
-    }
-    return { digest: digest.result() }
+      return { digest: digest.result() }
+    })
   } catch (error) {
     if (error instanceof Downstream) throw error.cause // not the file's fault
     return { problem: { file, problem: `could not be read as Parquet (${error instanceof Error ? error.message : String(error)})` } }
