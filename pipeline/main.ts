@@ -1,9 +1,12 @@
-// npm run pipeline [-- --raw DIR --out DIR --version X.Y.Z]: builds a corpus folder into a published dataset.
-import { Effect, Option } from "effect"
+// npm run pipeline [-- --raw DIR --out DIR --version X.Y.Z --workers N --no-cache --shard I/N]: builds a
+// corpus folder into a published dataset (or, with --shard, one share of it into a partial file).
+import { availableParallelism } from "node:os"
+import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { runCli } from "./cli.ts"
-import { printSummary, runPipeline } from "./pipeline.ts"
+import { parseShard, printSummary, runPipeline, runShard } from "./pipeline.ts"
 import { stderrProgress } from "./progress.ts"
+import { InputError } from "./errors.ts"
 import { SemVer } from "../schemas/inputs/dataset.ts"
 
 const pipeline = Command.make(
@@ -22,18 +25,52 @@ const pipeline = Command.make(
       Flag.withDescription("Publish under this version instead of dataset.yaml's (semver, e.g. 1.1.0)."),
       Flag.optional
     ),
+    workers: Flag.Int("workers").pipe(
+      Flag.withDescription(`Worker threads for the per-document stages (0: all in the main thread). Default: one per CPU (${availableParallelism()} here).`),
+      Flag.withDefault(availableParallelism())
+    ),
+    cache: Flag.Boolean("cache").pipe(
+      Flag.withDescription("Reuse each document's annotation from the per-document cache when its text, manifest row, codebooks and the code are unchanged (--no-cache: recompute everything)."),
+      Flag.withDefault(true)
+    ),
+    cacheDir: Flag.String("cache-dir").pipe(
+      Flag.withDescription("The per-document cache's folder (safe to delete at any time)."),
+      Flag.withDefault(".cache/documents")
+    ),
+    shard: Flag.String("shard").pipe(
+      Flag.withDescription("Process only share I of N (e.g. 3/8) into a partial file in --partials, publishing nothing; `npm run merge` publishes the N partials."),
+      Flag.optional
+    ),
+    partials: Flag.String("partials").pipe(
+      Flag.withDescription("Where --shard writes its partial file."),
+      Flag.withDefault("partials")
+    ),
     quiet: Flag.Boolean("quiet").pipe(Flag.withDescription("No progress (rate and ETA), only the closing summary and errors."), Flag.withDefault(false))
   },
   (flags) =>
     Effect.gen(function* () {
-      const summary = yield* runPipeline({
+      const common = {
         rawDir: flags.raw,
-        outDir: flags.out,
+        workers: Math.max(0, flags.workers),
+        ...(flags.cache ? { cacheDir: flags.cacheDir } : {}),
         ...(Option.isSome(flags.version) ? { version: flags.version.value } : {}),
         ...(flags.quiet ? {} : { progress: stderrProgress() })
-      })
-      yield* printSummary(summary)
+      }
+      if (Option.isSome(flags.shard)) {
+        const shard = parseShard(flags.shard.value)
+        if (shard === undefined) {
+          return yield* Effect.fail(new InputError({
+            file: "--shard",
+            problem: `${JSON.stringify(flags.shard.value)} is not a share I/N`,
+            fix: "Give the shard as I/N with 1 ≤ I ≤ N, e.g. --shard 3/8 (in a Slurm array: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)."
+          }))
+        }
+        const summary = yield* runShard({ ...common, shard, partialsDir: flags.partials })
+        yield* Console.error(`Wrote ${summary.output} (shard ${shard.index} of ${shard.count}, ${summary.documents.toLocaleString("en-US")} document${summary.documents === 1 ? "" : "s"})`)
+        return
+      }
+      yield* printSummary(yield* runPipeline({ ...common, outDir: flags.out }))
     })
-).pipe(Command.withDescription("Build a corpus folder (texts/ + sources.csv) into a versioned, validated dataset of CSV and Arrow tables."))
+).pipe(Command.withDescription("Build a corpus folder (texts/ + sources.csv) into a versioned, validated dataset of CSV, Arrow and Parquet tables."))
 
 runCli(pipeline)

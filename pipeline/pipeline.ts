@@ -1,7 +1,12 @@
 // The whole pipeline, top to bottom: documents stream one at a time, in doc_id order, from raw/ through
-// ingest, clean, segment, annotate and their own counts, and their rows straight into the files of the
+// ingest, clean, segment, annotate and their own counts (document.ts; in worker threads, from the
+// per-document cache where they can: document-feed.ts), and their rows straight into the files of the
 // version being published; only the counts stay, folded into the measures' running totals. Then the
 // measure tables are written, the figures drawn, and the version finished, read back and made visible.
+// A shard (--shard I/N) stops after processing its share, into a partial file; merging the partials
+// publishes them exactly as one run would have.
+import { existsSync, mkdirSync, readdirSync } from "node:fs"
+import { join } from "node:path"
 import { Console, Effect } from "effect"
 import { compareRows, type Row } from "../schemas/table.ts"
 import { publishedTables } from "../schemas/index.ts"
@@ -11,25 +16,14 @@ import { cleaningLog } from "../schemas/cleaning_log.ts"
 import { sentences } from "../schemas/sentences.ts"
 import { tokens } from "../schemas/tokens.ts"
 import { entities } from "../schemas/entities.ts"
-import type { OutletRow } from "../schemas/inputs/outlets.ts"
-import type { BoilerplateCodebook } from "../schemas/inputs/boilerplate.ts"
-import { readDocument, readManifest, type RawDocument } from "./ingest.ts"
+import { readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
-import { assignOutlet } from "./outlets.ts"
-import { clean } from "./clean.ts"
-import { analyse } from "./nlp.ts"
-import { segment, type Segmentation } from "./segment.ts"
-import { annotate } from "./annotate.ts"
-import { compileGazetteer, type CompiledGazetteer } from "./entities.ts"
-import {
-  compileMeasureCodebooks,
-  createMeasureAccumulator,
-  frameLexiconRows,
-  measureDocument,
-  measureParameters,
-  type CompiledMeasureCodebooks,
-  type DocumentMeasures
-} from "./measure/index.ts"
+import { annotationInputsKey, compileContext, type DocumentCodebooks } from "./document.ts"
+import { documentsFromPartials, documentsFromRaw, type DocumentFeed } from "./document-feed.ts"
+import { cacheKey, codeFingerprint } from "./cache.ts"
+import { InputError } from "./errors.ts"
+import { openPartial, parseShard, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
+import { createMeasureAccumulator, frameLexiconRows, measureParameters } from "./measure/index.ts"
 import { termFrequencies } from "../schemas/term_frequencies.ts"
 import { keyness } from "../schemas/keyness.ts"
 import { entitySalience } from "../schemas/entity_salience.ts"
@@ -43,6 +37,8 @@ import { softwareVersions } from "./software.ts"
 import type { ProgressReporter } from "./progress.ts"
 import { qualitySection, readRecordedQuality } from "./eval/quality.ts"
 
+export { processDocument, type ProcessedDocument } from "./document.ts"
+
 export interface PipelineOptions {
   readonly rawDir: string
   readonly outDir: string
@@ -50,105 +46,10 @@ export interface PipelineOptions {
   readonly version?: string
   /** Told after each document. */
   readonly progress?: ProgressReporter
-}
-
-interface DocumentContext {
-  readonly outlets: ReadonlyMap<string, OutletRow>
-  readonly boilerplate: BoilerplateCodebook
-  readonly gazetteer: CompiledGazetteer
-  readonly measures: CompiledMeasureCodebooks
-}
-
-export interface ProcessedDocument {
-  readonly document: Row<typeof documents>
-  readonly text: Row<typeof texts>
-  readonly cleaningLog: ReadonlyArray<Row<typeof cleaningLog>>
-  readonly sentences: ReadonlyArray<Row<typeof sentences>>
-  readonly tokens: ReadonlyArray<Row<typeof tokens>>
-  readonly entities: ReadonlyArray<Row<typeof entities>>
-  /** This document's counts for the measure stage (and its frame_hits rows). */
-  readonly measures: DocumentMeasures
-  readonly warnings: ReadonlyArray<string>
-}
-
-const sentenceRows = (docId: string, segmentation: Segmentation, text: string): Array<Row<typeof sentences>> =>
-  segmentation.sentences.map((sentence, index) => ({
-    doc_id: docId,
-    sentence_id: `${docId}#s${index}`,
-    paragraph: sentence.paragraph,
-    index,
-    start: sentence.start,
-    end: sentence.end,
-    text: text.slice(sentence.start, sentence.end),
-    n_tokens: 0,
-    is_heading: sentence.isHeading
-  }))
-
-const countTokensPerSentence = (
-  rows: ReadonlyArray<Row<typeof sentences>>,
-  tokenRows: ReadonlyArray<Row<typeof tokens>>
-): Array<Row<typeof sentences>> => {
-  const counts = new Map<string, number>()
-  for (const token of tokenRows) counts.set(token.sentence_id, (counts.get(token.sentence_id) ?? 0) + 1)
-  return rows.map((row) => ({ ...row, n_tokens: counts.get(row.sentence_id) ?? 0 }))
-}
-
-/** Stages 2–5a for one document: pure, so it can run in a worker or come from a cache. */
-export const processDocument = (doc: RawDocument, context: DocumentContext): ProcessedDocument => {
-  const { source } = doc
-  const outlet = assignOutlet(source, doc.raw, context.outlets) // before cleaning: cues live in boilerplate
-  const cleaned = clean(doc.raw, context.boilerplate)
-  const analysis = analyse(cleaned.text) // one wink-nlp pass, shared by segment and annotate
-  const segmentation = segment(cleaned.text, analysis)
-  const annotation = annotate(source.doc_id, cleaned.text, analysis, sentenceRows(source.doc_id, segmentation, cleaned.text), context.gazetteer)
-  const sentenceTable = countTokensPerSentence(sentenceRows(source.doc_id, segmentation, cleaned.text), annotation.tokens)
-
-  const title = source.title ?? cleaned.found.title?.value ?? null
-  const author = source.author ?? cleaned.found.author?.value ?? null
-  const document: Row<typeof documents> = {
-    doc_id: source.doc_id,
-    file: source.file,
-    outlet_id: outlet.outlet_id,
-    outlet: outlet.outlet,
-    country: outlet.country,
-    camp: outlet.camp,
-    outlet_source: outlet.outlet_source,
-    outlet_evidence: outlet.outlet_evidence,
-    genre: source.genre,
-    language: source.language,
-    title,
-    title_source: source.title !== null ? "manifest" : title !== null ? "text" : null,
-    author,
-    author_source: source.author !== null ? "manifest" : author !== null ? "text" : null,
-    published: source.published,
-    url: source.url,
-    n_chars_raw: doc.raw.length,
-    n_chars_clean: cleaned.text.length,
-    n_paragraphs: segmentation.paragraphs.length,
-    n_sentences: sentenceTable.length,
-    n_tokens: annotation.tokens.length,
-    sha256_raw: doc.sha256
-  }
-  const measures = measureDocument(
-    { document, text: cleaned.text, sentences: sentenceTable, tokens: annotation.tokens, entities: annotation.entities },
-    context.measures
-  )
-  return {
-    document,
-    text: { doc_id: source.doc_id, text_clean: cleaned.text },
-    cleaningLog: cleaned.removed.map((span) => ({
-      doc_id: source.doc_id,
-      start: span.start,
-      end: span.end,
-      removed_text: span.text,
-      rule: span.rule
-    })),
-    sentences: sentenceTable,
-    tokens: annotation.tokens,
-    entities: annotation.entities,
-    measures,
-    warnings: outlet.warning === null ? [] : [outlet.warning]
-  }
+  /** Worker threads for the per-document stages; 0 (the default) keeps them in the main thread. */
+  readonly workers?: number
+  /** The per-document cache's folder; none if not given. */
+  readonly cacheDir?: string
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -179,8 +80,6 @@ export interface PipelineSummary {
   readonly warnings: ReadonlyArray<string>
 }
 
-type Sources = Effect.Success<ReturnType<typeof readManifest>>["sources"]
-
 /**
  * Stages 1–5 and the figures, into a version being written: the documents stream through one at a
  * time (their rows appended to the version, their counts folded into the measures' running totals),
@@ -188,16 +87,9 @@ type Sources = Effect.Success<ReturnType<typeof readManifest>>["sources"]
  * and figures needed is dropped when this returns: the version is finished with the figures and the
  * texts' checksums only.
  */
-const writeCorpus = (
-  version: VersionWriter,
-  sources: Sources,
-  context: DocumentContext,
-  frames: Parameters<typeof frameLexiconRows>[0],
-  rawDir: string,
-  progress: ProgressReporter
-) =>
+const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter) =>
   Effect.gen(function* () {
-    const measures = createMeasureAccumulator(context.measures)
+    const measures = createMeasureAccumulator(run.context.measures)
     const documentRows: Array<Row<typeof documents>> = [] // one small row per document, for the figures
     const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
     const warnings: Array<string> = []
@@ -205,9 +97,8 @@ const writeCorpus = (
     const byFrameHitOrder = compareRows(frameHits)
 
     // 1–5a, a document at a time: read, clean, segment, annotate, count, write
-    yield* Effect.forEach(sources, ({ line, row }, index) =>
+    yield* feed((doc) =>
       Effect.gen(function* () {
-        const doc = processDocument(yield* readDocument(rawDir, row, line), context)
         const { document } = doc
         yield* version.append(documents, [document])
         yield* version.append(texts, [doc.text])
@@ -226,13 +117,13 @@ const writeCorpus = (
         counts.tokens += doc.tokens.length
         counts.entities += doc.entities.length
         counts.removedSpans += doc.cleaningLog.length
-        progress({ done: index + 1, total: sources.length, label: document.doc_id })
-      }), { discard: true })
+        progress({ done: documentRows.length, total, label: document.doc_id })
+      }))
 
     // 5b. the group-level measures, written as they are produced
     const measureRows = measures.rows()
     const figureKeyness: Array<Row<typeof keyness>> = []
-    const lexicon = frameLexiconRows(frames)
+    const lexicon = frameLexiconRows(run.codebooks.frames)
     yield* version.append(termFrequencies, measureRows.term_frequencies)
     yield* version.append(keyness, collecting(measureRows.keyness, drawnKeyness, figureKeyness))
     yield* version.append(entitySalience, measureRows.entity_salience)
@@ -252,33 +143,53 @@ const writeCorpus = (
     return { figures, textInputs, warnings, documents: documentRows.length, counts }
   })
 
-export const runPipeline = (options: PipelineOptions) =>
-  Effect.scoped(Effect.gen(function* () {
+/** Stage 1 and what every kind of run shares: the corpus's manifest and codebooks, read and checked. */
+const prepareRun = (rawDir: string, version: string | undefined) =>
+  Effect.gen(function* () {
     // 1. ingest: the manifest, the outlet registry, the dataset card, the codebooks
-    const manifest = yield* readManifest(options.rawDir)
-    const dataset = options.version === undefined ? manifest.dataset : { ...manifest.dataset, version: options.version }
-    const codebooks = yield* loadCodebooks(options.rawDir)
-    const context: DocumentContext = {
-      outlets: manifest.outlets,
-      boilerplate: codebooks.boilerplate,
-      gazetteer: compileGazetteer(codebooks.gazetteer),
-      measures: compileMeasureCodebooks(codebooks.frames, codebooks.naming)
+    const manifest = yield* readManifest(rawDir)
+    const dataset = version === undefined ? manifest.dataset : { ...manifest.dataset, version }
+    const codebooks = yield* loadCodebooks(rawDir)
+    const documentCodebooks: DocumentCodebooks = { outlets: manifest.outlets, ...codebooks }
+    const codeKey = codeFingerprint(softwareVersions())
+    return {
+      manifest,
+      dataset,
+      codebooks,
+      documentCodebooks,
+      context: compileContext(documentCodebooks),
+      // Documents go in doc_id order: every per-document table is ordered by doc_id first, so appending
+      // each document's rows as it comes writes every table in its documented order.
+      sources: [...manifest.sources].sort((a, b) => compareText(a.row.doc_id, b.row.doc_id)),
+      codeKey,
+      /** What a shard's documents were computed from: a merge accepts only partials of the same. */
+      runKey: cacheKey(manifest.inputs, codebooks.provenance, dataset, codeKey)
     }
-    // Documents go in doc_id order: every per-document table is ordered by doc_id first, so appending
-    // each document's rows as it comes writes every table in its documented order.
-    const sources = [...manifest.sources].sort((a, b) => compareText(a.row.doc_id, b.row.doc_id))
+  })
 
+type PreparedRun = Effect.Success<ReturnType<typeof prepareRun>>
+
+const processingOptions = (run: PreparedRun, options: Pick<PipelineOptions, "workers" | "cacheDir">) => ({
+  workers: options.workers ?? 0,
+  cache: options.cacheDir === undefined
+    ? undefined
+    : { dir: options.cacheDir, codeKey: run.codeKey, inputsKey: annotationInputsKey(run.manifest.outlets, run.codebooks.provenance) }
+})
+
+/** Stages 1–6 into a new version: the documents from `feed`, written, measured, drawn, read back, made visible. */
+const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, progress: ProgressReporter | undefined) =>
+  Effect.gen(function* () {
     // 6. publish, opened first: the version's files are written in a staging folder as the rows come
     // (each row validated there), and the folder removed if anything fails
-    const version = yield* openVersion({ outDir: options.outDir, dataset, tables: publishedTables })
+    const version = yield* openVersion({ outDir, dataset: run.dataset, tables: publishedTables })
     // 1–5, the documents streamed through, the measures and the figures
-    const corpus = yield* writeCorpus(version, sources, context, codebooks.frames, options.rawDir, options.progress ?? (() => {}))
+    const corpus = yield* writeCorpus(version, feed, run.sources.length, run, progress ?? (() => {}))
     // 6. the version finished, read back and moved into place
     const result = yield* version.finish({
       provenance: {
-        inputs: [...manifest.inputs, ...corpus.textInputs],
-        codebooks: codebooks.provenance,
-        parameters: measureParameters({ codebooks: context.measures }),
+        inputs: [...run.manifest.inputs, ...corpus.textInputs],
+        codebooks: run.codebooks.provenance,
+        parameters: measureParameters({ codebooks: run.context.measures }),
         software: softwareVersions()
       },
       figures: corpus.figures,
@@ -291,7 +202,116 @@ export const runPipeline = (options: PipelineOptions) =>
       status: result.status,
       warnings: corpus.warnings
     } satisfies PipelineSummary
+  })
+
+export const runPipeline = (options: PipelineOptions) =>
+  Effect.scoped(Effect.gen(function* () {
+    const run = yield* prepareRun(options.rawDir, options.version)
+    const feed = documentsFromRaw(options.rawDir, run.sources, run.documentCodebooks, run.context, processingOptions(run, options))
+    return yield* publishCorpus(run, feed, options.outDir, options.progress)
   }))
+
+// ---------------------------------------------------------------- shards and their merge
+
+export interface ShardOptions extends Omit<PipelineOptions, "outDir"> {
+  readonly shard: ShardSpec
+  /** Where the partial file goes. */
+  readonly partialsDir: string
+}
+
+export interface ShardSummary {
+  readonly shard: ShardSpec
+  readonly documents: number
+  readonly output: string
+}
+
+/** Stages 1–5a for the shard's share of the documents, into a partial file (nothing is published). */
+export const runShard = (options: ShardOptions) =>
+  Effect.scoped(Effect.gen(function* () {
+    const run = yield* prepareRun(options.rawDir, options.version)
+    const share = shareOf(run.sources, options.shard)
+    mkdirSync(options.partialsDir, { recursive: true })
+    const partial = yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        writePartial(options.partialsDir, {
+          dataset: run.dataset.name,
+          version: run.dataset.version,
+          shard: options.shard,
+          runKey: run.runKey,
+          doc_ids: share.map(({ row }) => row.doc_id)
+        })
+      ),
+      (writer, exit) => (exit._tag === "Failure" ? Effect.sync(() => writer.abandon()) : Effect.void)
+    )
+    const progress = options.progress ?? (() => {})
+    let done = 0
+    yield* documentsFromRaw(options.rawDir, share, run.documentCodebooks, run.context, processingOptions(run, options))((doc) =>
+      Effect.sync(() => {
+        partial.add(doc)
+        progress({ done: ++done, total: share.length, label: doc.document.doc_id })
+      }))
+    return { shard: options.shard, documents: share.length, output: partial.finish() } satisfies ShardSummary
+  }))
+
+export interface MergeOptions {
+  readonly rawDir: string
+  readonly partialsDir: string
+  readonly outDir: string
+  readonly version?: string
+  readonly progress?: ProgressReporter
+}
+
+const mergeProblem = (file: string, problem: string, fix: string) => new InputError({ file, problem, fix })
+
+/** The partials of this run in shard order, checked to be all of them and to hold every document once. */
+const findPartials = (run: PreparedRun, partialsDir: string) =>
+  Effect.gen(function* () {
+    const { name, version } = run.dataset
+    const prefix = `${name}@${version}.shard-`
+    if (!existsSync(partialsDir)) {
+      return yield* mergeProblem(partialsDir, "does not exist", "Give --partials the folder the shards wrote their partials to.")
+    }
+    const files = readdirSync(partialsDir).filter((file) => file.startsWith(prefix) && file.endsWith(".partial"))
+    const rerun = `Run the shards again with the same corpus, codebooks, code and --version, then merge.`
+    if (files.length === 0) {
+      return yield* mergeProblem(partialsDir, `holds no partials of ${name} ${version} (${prefix}I-of-N.partial)`, "Run every shard (npm run pipeline -- --shard I/N) first, with the same --partials folder.")
+    }
+    const partials: Array<PartialFile> = []
+    for (const file of files) {
+      const partial = yield* Effect.try({
+        try: () => openPartial(join(partialsDir, file)),
+        catch: (error) => mergeProblem(file, error instanceof Error ? error.message.replace(`${file} `, "") : String(error), rerun)
+      })
+      if (partial.header.runKey !== run.runKey) {
+        return yield* mergeProblem(file, "was computed from other inputs (corpus, codebooks, code or version) than the ones given", rerun)
+      }
+      partials.push(partial)
+    }
+    const count = partials[0]!.header.shard.count
+    partials.sort((a, b) => a.header.shard.index - b.header.shard.index)
+    const indices = partials.map((partial) => partial.header.shard.index)
+    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !indices.includes(index))
+    if (partials.some((partial) => partial.header.shard.count !== count) || partials.length !== count || missing.length > 0) {
+      const listed = missing.map((index) => partialFileName(name, version, { index, count })).join(", ")
+      return yield* mergeProblem(partialsDir, `does not hold exactly the ${count} partials of one split${listed === "" ? " (they come from splits into different numbers of shards)" : `: missing ${listed}`}`, "Run the missing shards (or remove the partials of another split), then merge.")
+    }
+    const merged = partials.flatMap((partial) => partial.header.doc_ids)
+    const expected = run.sources.map(({ row }) => row.doc_id)
+    if (merged.length !== expected.length || merged.some((id, i) => id !== expected[i])) {
+      return yield* mergeProblem(partialsDir, "holds partials whose documents are not those of sources.csv", rerun)
+    }
+    return partials
+  })
+
+/** Publishes the N partials of a sharded run: the same dataset, byte for byte, as one run. */
+export const mergeShards = (options: MergeOptions) =>
+  Effect.scoped(Effect.gen(function* () {
+    const run = yield* prepareRun(options.rawDir, options.version)
+    const partials = yield* findPartials(run, options.partialsDir)
+    return yield* publishCorpus(run, documentsFromPartials(partials), options.outDir, options.progress)
+  }))
+
+export { parseShard }
 
 /** The closing summary: a small table on stderr, then any warnings. */
 export const formatSummary = (summary: PipelineSummary): string => {

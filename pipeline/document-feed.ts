@@ -1,0 +1,122 @@
+// Where the processed documents come from, in doc_id order: computed from the raw texts (in a pool of
+// worker threads, or in the main thread, each annotation taken from the per-document cache when it is
+// there), or read back from the partial files of shards. Whichever, the consumer sees the same
+// documents in the same order, so the published bytes cannot depend on it.
+import { join } from "node:path"
+import { Effect, type FileSystem, type Path, type Scope } from "effect"
+import { openDiskCache } from "./cache.ts"
+import { processCached, type AnnotatedDocument, type DocumentCache, type DocumentCodebooks, type DocumentContext, type ProcessedDocument } from "./document.ts"
+import { InputError } from "./errors.ts"
+import { readDocument, type RawDocument } from "./ingest.ts"
+import type { PublishError } from "./errors.ts"
+import { PartialUnreadable, type PartialFile } from "./shards.ts"
+import { createWorkerPool, type WorkerPool } from "./workers/pool.ts"
+import type { DocumentWorkerSetup } from "./workers/document-worker.ts"
+import type { SourceRow } from "../schemas/inputs/sources.ts"
+
+export type OnDocument = (doc: ProcessedDocument) => Effect.Effect<void, PublishError>
+
+/** Hands every document, in order, to `onDocument`. */
+export type DocumentFeed = (onDocument: OnDocument) => Effect.Effect<void, InputError | PublishError, FileSystem.FileSystem | Path.Path | Scope.Scope>
+
+export interface CacheSettings {
+  /** The cache's folder; entries go in a subfolder per code fingerprint. */
+  readonly dir: string
+  readonly inputsKey: string
+  readonly codeKey: string
+}
+
+export interface ProcessingOptions {
+  /** Worker threads; 0 processes the documents in the main thread. */
+  readonly workers: number
+  readonly cache: CacheSettings | undefined
+}
+
+/** A code fingerprint's folder of the cache: entries of other code versions are never read. */
+const entriesDir = (settings: CacheSettings) => join(settings.dir, settings.codeKey.slice(0, 16))
+
+const mainThreadCache = (settings: CacheSettings | undefined): DocumentCache | undefined =>
+  settings === undefined
+    ? undefined
+    : { entries: openDiskCache<AnnotatedDocument>(entriesDir(settings)), inputsKey: settings.inputsKey, codeKey: settings.codeKey }
+
+const openPool = (codebooks: DocumentCodebooks, options: ProcessingOptions) =>
+  Effect.acquireRelease(
+    Effect.sync(() =>
+      createWorkerPool<RawDocument, ProcessedDocument>({
+        entry: new URL("./workers/document-worker.ts", import.meta.url),
+        size: options.workers,
+        setup: {
+          codebooks,
+          cache: options.cache === undefined ? null : { ...options.cache, dir: entriesDir(options.cache) }
+        } satisfies DocumentWorkerSetup
+      })
+    ),
+    (pool) => Effect.promise(() => pool.close())
+  )
+
+/** A worker's failure is a bug of the pipeline's, not of the input: it ends the run as an internal error. */
+const answer = (pending: Promise<ProcessedDocument>) => Effect.promise(() => pending)
+
+/**
+ * The documents of `sources` processed: read in the main thread (where a bad file is reported), then
+ * processed by the pool, a few ahead of the one being consumed, and consumed in order.
+ */
+const processInPool = (pool: WorkerPool<RawDocument, ProcessedDocument>, rawDir: string, sources: ReadonlyArray<SourceEntry>, ahead: number, onDocument: OnDocument) =>
+  Effect.gen(function* () {
+    const pending: Array<Promise<ProcessedDocument>> = []
+    for (const { line, row } of sources) {
+      const raw = yield* readDocument(rawDir, row, line)
+      const processing = pool.run(raw)
+      processing.catch(() => {}) // consumed in order below; a run that fails first must not leave it unhandled
+      pending.push(processing)
+      if (pending.length >= ahead) yield* onDocument(yield* answer(pending.shift()!))
+    }
+    while (pending.length > 0) yield* onDocument(yield* answer(pending.shift()!))
+  })
+
+export interface SourceEntry {
+  readonly line: number
+  readonly row: SourceRow
+}
+
+/** The documents of `sources` (already in doc_id order), processed from the raw texts. */
+export const documentsFromRaw = (
+  rawDir: string,
+  sources: ReadonlyArray<SourceEntry>,
+  codebooks: DocumentCodebooks,
+  context: DocumentContext,
+  options: ProcessingOptions
+): DocumentFeed =>
+  (onDocument) =>
+    Effect.gen(function* () {
+      if (options.workers === 0 || sources.length === 0) {
+        const cache = mainThreadCache(options.cache)
+        for (const { line, row } of sources) {
+          yield* onDocument(processCached(yield* readDocument(rawDir, row, line), context, cache))
+        }
+        return
+      }
+      const pool = yield* openPool(codebooks, options)
+      yield* processInPool(pool, rawDir, sources, 2 * options.workers, onDocument)
+    })
+
+/** The documents held by partial files, read in the order given. */
+export const documentsFromPartials = (partials: ReadonlyArray<PartialFile>): DocumentFeed =>
+  (onDocument) =>
+    Effect.gen(function* () {
+      for (const partial of partials) {
+        const documents = partial.documents()
+        while (true) {
+          const next = yield* Effect.try({
+            try: () => documents.next(),
+            catch: (error) =>
+              error instanceof PartialUnreadable
+                ? new InputError({ file: error.file, problem: error.problem, fix: "Run that shard again (its partial is damaged), then merge." })
+                : new InputError({ file: partial.path, problem: `could not be read (${String(error)})`, fix: "Run that shard again, then merge." })
+          })
+          if (next.done === true) break
+          yield* onDocument(next.value)
+        }
+      }
+    })

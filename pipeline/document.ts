@@ -1,0 +1,191 @@
+// Stages 2–5a for one document: clean, segment, annotate (the expensive part, which the per-document
+// cache keeps), then the document's own counts for the measure stage (cheap, recomputed from the cached
+// annotation so that editing the framing or naming codebook does not redo the annotation). Pure
+// functions of the raw document and the codebooks: they run in the main thread or in a worker alike.
+import type { Row } from "../schemas/table.ts"
+import type { documents } from "../schemas/documents.ts"
+import type { texts } from "../schemas/texts.ts"
+import type { cleaningLog } from "../schemas/cleaning_log.ts"
+import type { sentences } from "../schemas/sentences.ts"
+import type { tokens } from "../schemas/tokens.ts"
+import type { entities } from "../schemas/entities.ts"
+import type { OutletRow } from "../schemas/inputs/outlets.ts"
+import type { BoilerplateCodebook } from "../schemas/inputs/boilerplate.ts"
+import type { Gazetteer } from "../schemas/inputs/gazetteer.ts"
+import type { FrameCodebook } from "../schemas/inputs/frames.ts"
+import type { NamingCodebook } from "../schemas/inputs/naming.ts"
+import type { RawDocument } from "./ingest.ts"
+import { assignOutlet } from "./outlets.ts"
+import { clean } from "./clean.ts"
+import { analyse } from "./nlp.ts"
+import { segment, type Segmentation } from "./segment.ts"
+import { annotate } from "./annotate.ts"
+import { compileGazetteer, type CompiledGazetteer } from "./entities.ts"
+import { cacheKey, type DiskCache } from "./cache.ts"
+import { compileMeasureCodebooks, measureDocument, type CompiledMeasureCodebooks, type DocumentMeasures } from "./measure/index.ts"
+
+/** What the per-document stages read besides the document: plain data, so it can be sent to a worker. */
+export interface DocumentCodebooks {
+  readonly outlets: ReadonlyMap<string, OutletRow>
+  readonly boilerplate: BoilerplateCodebook
+  readonly gazetteer: Gazetteer
+  readonly frames: FrameCodebook
+  readonly naming: NamingCodebook
+}
+
+export interface DocumentContext {
+  readonly outlets: ReadonlyMap<string, OutletRow>
+  readonly boilerplate: BoilerplateCodebook
+  readonly gazetteer: CompiledGazetteer
+  readonly measures: CompiledMeasureCodebooks
+}
+
+export const compileContext = (codebooks: DocumentCodebooks): DocumentContext => ({
+  outlets: codebooks.outlets,
+  boilerplate: codebooks.boilerplate,
+  gazetteer: compileGazetteer(codebooks.gazetteer),
+  measures: compileMeasureCodebooks(codebooks.frames, codebooks.naming)
+})
+
+/** A document through stages 2–4: its rows of the per-document tables. What the cache holds. */
+export interface AnnotatedDocument {
+  readonly document: Row<typeof documents>
+  readonly text: Row<typeof texts>
+  readonly cleaningLog: ReadonlyArray<Row<typeof cleaningLog>>
+  readonly sentences: ReadonlyArray<Row<typeof sentences>>
+  readonly tokens: ReadonlyArray<Row<typeof tokens>>
+  readonly entities: ReadonlyArray<Row<typeof entities>>
+  readonly warnings: ReadonlyArray<string>
+}
+
+export interface ProcessedDocument extends AnnotatedDocument {
+  /** This document's counts for the measure stage (and its frame_hits rows). */
+  readonly measures: DocumentMeasures
+}
+
+const sentenceRows = (docId: string, segmentation: Segmentation, text: string): Array<Row<typeof sentences>> =>
+  segmentation.sentences.map((sentence, index) => ({
+    doc_id: docId,
+    sentence_id: `${docId}#s${index}`,
+    paragraph: sentence.paragraph,
+    index,
+    start: sentence.start,
+    end: sentence.end,
+    text: text.slice(sentence.start, sentence.end),
+    n_tokens: 0,
+    is_heading: sentence.isHeading
+  }))
+
+const countTokensPerSentence = (
+  rows: ReadonlyArray<Row<typeof sentences>>,
+  tokenRows: ReadonlyArray<Row<typeof tokens>>
+): Array<Row<typeof sentences>> => {
+  const counts = new Map<string, number>()
+  for (const token of tokenRows) counts.set(token.sentence_id, (counts.get(token.sentence_id) ?? 0) + 1)
+  return rows.map((row) => ({ ...row, n_tokens: counts.get(row.sentence_id) ?? 0 }))
+}
+
+/** Stages 2–4: outlet, clean, segment, annotate. */
+export const annotateDocument = (doc: RawDocument, context: DocumentContext): AnnotatedDocument => {
+  const { source } = doc
+  const outlet = assignOutlet(source, doc.raw, context.outlets) // before cleaning: cues live in boilerplate
+  const cleaned = clean(doc.raw, context.boilerplate)
+  const analysis = analyse(cleaned.text) // one wink-nlp pass, shared by segment and annotate
+  const segmentation = segment(cleaned.text, analysis)
+  const annotation = annotate(source.doc_id, cleaned.text, analysis, sentenceRows(source.doc_id, segmentation, cleaned.text), context.gazetteer)
+  const sentenceTable = countTokensPerSentence(sentenceRows(source.doc_id, segmentation, cleaned.text), annotation.tokens)
+
+  const title = source.title ?? cleaned.found.title?.value ?? null
+  const author = source.author ?? cleaned.found.author?.value ?? null
+  const document: Row<typeof documents> = {
+    doc_id: source.doc_id,
+    file: source.file,
+    outlet_id: outlet.outlet_id,
+    outlet: outlet.outlet,
+    country: outlet.country,
+    camp: outlet.camp,
+    outlet_source: outlet.outlet_source,
+    outlet_evidence: outlet.outlet_evidence,
+    genre: source.genre,
+    language: source.language,
+    title,
+    title_source: source.title !== null ? "manifest" : title !== null ? "text" : null,
+    author,
+    author_source: source.author !== null ? "manifest" : author !== null ? "text" : null,
+    published: source.published,
+    url: source.url,
+    n_chars_raw: doc.raw.length,
+    n_chars_clean: cleaned.text.length,
+    n_paragraphs: segmentation.paragraphs.length,
+    n_sentences: sentenceTable.length,
+    n_tokens: annotation.tokens.length,
+    sha256_raw: doc.sha256
+  }
+  return {
+    document,
+    text: { doc_id: source.doc_id, text_clean: cleaned.text },
+    cleaningLog: cleaned.removed.map((span) => ({
+      doc_id: source.doc_id,
+      start: span.start,
+      end: span.end,
+      removed_text: span.text,
+      rule: span.rule
+    })),
+    sentences: sentenceTable,
+    tokens: annotation.tokens,
+    entities: annotation.entities,
+    warnings: outlet.warning === null ? [] : [outlet.warning]
+  }
+}
+
+/** Stage 5a: the document's own counts, from its annotation. */
+export const measureAnnotated = (annotated: AnnotatedDocument, measures: CompiledMeasureCodebooks): ProcessedDocument => ({
+  ...annotated,
+  measures: measureDocument(
+    { document: annotated.document, text: annotated.text.text_clean, sentences: annotated.sentences, tokens: annotated.tokens, entities: annotated.entities },
+    measures
+  )
+})
+
+/** Stages 2–5a for one document: pure, so it can run in a worker or come from a cache. */
+export const processDocument = (doc: RawDocument, context: DocumentContext): ProcessedDocument =>
+  measureAnnotated(annotateDocument(doc, context), context.measures)
+
+/**
+ * What a document's annotation depends on besides the code: the whole outlet registry (outlets are
+ * inferred from its cues) and the boilerplate and gazetteer codebooks, by the SHA-256 of their files.
+ * The framing and naming codebooks are left out on purpose: they only shape the counts, which are
+ * recomputed.
+ */
+export const annotationInputsKey = (
+  outlets: ReadonlyMap<string, OutletRow>,
+  codebookFiles: ReadonlyArray<{ readonly name: string; readonly sha256: string }>
+): string =>
+  cacheKey(
+    [...outlets.entries()],
+    codebookFiles.filter(({ name }) => name === "boilerplate" || name === "gazetteer").map(({ name, sha256 }) => [name, sha256])
+  )
+
+/** The cache entry of one document: its raw bytes, its manifest row, the codebooks and the code. */
+export const documentCacheKey = (doc: RawDocument, inputsKey: string, codeKey: string): string =>
+  cacheKey("annotated-document", codeKey, inputsKey, doc.sha256, doc.source)
+
+export interface DocumentCache {
+  readonly entries: DiskCache<AnnotatedDocument>
+  /** annotationInputsKey of the codebooks in use. */
+  readonly inputsKey: string
+  /** codeFingerprint of the pipeline's code and output-shaping libraries. */
+  readonly codeKey: string
+}
+
+/** processDocument, its annotation taken from the cache when there, and put there when not. */
+export const processCached = (doc: RawDocument, context: DocumentContext, cache: DocumentCache | undefined): ProcessedDocument => {
+  if (cache === undefined) return processDocument(doc, context)
+  const key = documentCacheKey(doc, cache.inputsKey, cache.codeKey)
+  let annotated = cache.entries.get(key)
+  if (annotated === undefined) {
+    annotated = annotateDocument(doc, context)
+    cache.entries.put(key, annotated)
+  }
+  return measureAnnotated(annotated, context.measures)
+}

@@ -1,0 +1,45 @@
+// npm run merge [-- --raw DIR --partials DIR --out DIR --version X.Y.Z]: publishes the partial files of
+// a sharded run (npm run pipeline -- --shard I/N, for I = 1..N) as the dataset one run would publish.
+import { Effect, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import { runCli } from "./cli.ts"
+import { mergeShards, printSummary } from "./pipeline.ts"
+import { stderrProgress } from "./progress.ts"
+import { SemVer } from "../schemas/inputs/dataset.ts"
+
+const merge = Command.make(
+  "merge",
+  {
+    raw: Flag.Directory("raw").pipe(
+      Flag.withDescription("The corpus folder the shards were run on (its manifest, dataset card and codebooks are read again)."),
+      Flag.withDefault("raw")
+    ),
+    partials: Flag.Directory("partials").pipe(
+      Flag.withDescription("The folder holding the shards' partial files."),
+      Flag.withDefault("partials")
+    ),
+    out: Flag.String("out").pipe(
+      Flag.withDescription("Where datasets are published, as <out>/<dataset>/<version>/."),
+      Flag.withDefault("dist-data")
+    ),
+    version: Flag.String("version").pipe(
+      Flag.withSchema(SemVer),
+      Flag.withDescription("The --version the shards were run with, if any."),
+      Flag.optional
+    ),
+    quiet: Flag.Boolean("quiet").pipe(Flag.withDescription("No progress, only the closing summary and errors."), Flag.withDefault(false))
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      const summary = yield* mergeShards({
+        rawDir: flags.raw,
+        partialsDir: flags.partials,
+        outDir: flags.out,
+        ...(Option.isSome(flags.version) ? { version: flags.version.value } : {}),
+        ...(flags.quiet ? {} : { progress: stderrProgress() })
+      })
+      yield* printSummary(summary)
+    })
+).pipe(Command.withDescription("Publish the partial files of the N shards of a run as one dataset, exactly as a single run would have."))
+
+runCli(merge)

@@ -1,0 +1,19 @@
+// A worker thread of the document pool: compiles the codebooks it is given once, then answers each raw
+// document with processCached's result (its annotation from the shared disk cache when there).
+import { openDiskCache } from "../cache.ts"
+import { compileContext, processCached, type AnnotatedDocument, type DocumentCodebooks, type ProcessedDocument } from "../document.ts"
+import type { RawDocument } from "../ingest.ts"
+import { serveRequests, setupData } from "./serve.ts"
+
+export interface DocumentWorkerSetup {
+  readonly codebooks: DocumentCodebooks
+  readonly cache: { readonly dir: string; readonly inputsKey: string; readonly codeKey: string } | null
+}
+
+const setup = setupData<DocumentWorkerSetup>()
+const context = compileContext(setup.codebooks)
+const cache = setup.cache === null
+  ? undefined
+  : { entries: openDiskCache<AnnotatedDocument>(setup.cache.dir), inputsKey: setup.cache.inputsKey, codeKey: setup.cache.codeKey }
+
+serveRequests((doc: RawDocument): ProcessedDocument => processCached(doc, context, cache))

@@ -1,0 +1,134 @@
+// Worker threads, the per-document cache and sharding change how the documents are processed, never what
+// is published: each way of running the seed corpus rebuilds the committed dataset byte for byte.
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs"
+import { join, relative } from "node:path"
+import fc from "fast-check"
+import { beforeAll, describe, expect, it } from "vitest"
+import { mergeShards, runPipeline, runShard } from "../pipeline/pipeline.ts"
+import type { PipelineError } from "../pipeline/errors.ts"
+import { parseShard, shareOf } from "../pipeline/shards.ts"
+import { readManifest } from "../pipeline/ingest.ts"
+import { editFramingCodebook } from "../bench/corpus.ts"
+import { copySeedCorpus, editFile, failureOf, projectRoot, seedRaw, succeed, tempDir } from "./support.ts"
+
+const listFiles = (dir: string): Array<string> =>
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort()
+
+/** Every file of `built` equal, byte for byte, to the same file of `expected`, and no other files. */
+const expectSameDataset = (built: string, expected: string) => {
+  expect(listFiles(built)).toEqual(listFiles(expected))
+  for (const file of listFiles(expected)) {
+    expect(readFileSync(join(built, file)).equals(readFileSync(join(expected, file))), file).toBe(true)
+  }
+}
+
+/** The cache's entries with their modification times. */
+const cacheEntries = (dir: string): Map<string, number> =>
+  new Map(listFiles(dir).map((file) => [file, statSync(join(dir, file)).mtimeMs]))
+
+let committed: string
+
+beforeAll(async () => {
+  const manifest = await succeed(readManifest(seedRaw))
+  committed = join(projectRoot, "dist-data", manifest.dataset.name, manifest.dataset.version)
+})
+
+describe("worker threads and the per-document cache", () => {
+  const cacheDir = tempDir("cache")
+
+  it("two workers, cold cache: the committed dataset, and one cache entry per document", async () => {
+    const summary = await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 2, cacheDir }))
+    expectSameDataset(summary.output, committed)
+    expect(cacheEntries(cacheDir).size).toBe(5)
+  })
+
+  it("warm cache in the main thread: the committed dataset, no entry written again", async () => {
+    const before = cacheEntries(cacheDir)
+    const summary = await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 0, cacheDir }))
+    expectSameDataset(summary.output, committed)
+    expect(cacheEntries(cacheDir)).toEqual(before)
+  })
+
+  it("after the framing codebook is edited, the cached annotations give what a run without cache gives", async () => {
+    const corpus = copySeedCorpus()
+    const version = editFramingCodebook(corpus) // a new version, and a lemma added to a frame
+    const before = cacheEntries(cacheDir)
+    const cached = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 2, cacheDir }))
+    const cold = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out") }))
+    expect(cacheEntries(cacheDir)).toEqual(before) // every annotation came from the cache
+    expect(readFileSync(join(cached.output, "manifest.json"), "utf8")).toContain(`"version": "${version}"`)
+    expectSameDataset(cached.output, cold.output)
+  })
+
+  it("after the gazetteer is edited, every document is annotated again", async () => {
+    const corpus = copySeedCorpus()
+    editFile(join(corpus, "codebooks", "gazetteer.yaml"), (text) => `${text}\n# edited\n`)
+    const before = cacheEntries(cacheDir)
+    await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 0, cacheDir }))
+    expect(cacheEntries(cacheDir).size).toBe(before.size + 5)
+  })
+})
+
+describe("shards", () => {
+  it("split a list into N contiguous shares that, in shard order, give the list back", () => {
+    fc.assert(fc.property(fc.array(fc.integer(), { maxLength: 50 }), fc.integer({ min: 1, max: 12 }), (items, count) => {
+      const shares = Array.from({ length: count }, (_, i) => shareOf(items, { index: i + 1, count }))
+      expect(shares.flat()).toEqual(items)
+      const sizes = shares.map((share) => share.length)
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1)
+    }))
+  })
+
+  it("are given as I/N with 1 ≤ I ≤ N", () => {
+    expect(parseShard("3/8")).toEqual({ index: 3, count: 8 })
+    for (const bad of ["0/3", "4/3", "3", "a/b", "1/0", "-1/2"]) expect(parseShard(bad), bad).toBeUndefined()
+  })
+
+  const partialsDir = tempDir("partials")
+
+  it("three shards merged: the committed dataset, byte for byte", async () => {
+    for (const index of [3, 1, 2]) {
+      const summary = await succeed(runShard({ rawDir: seedRaw, partialsDir, shard: { index, count: 3 } }))
+      expect(existsSync(summary.output)).toBe(true)
+    }
+    const merged = await succeed(mergeShards({ rawDir: seedRaw, partialsDir, outDir: tempDir("out") }))
+    expectSameDataset(merged.output, committed)
+  })
+
+  const mergeFailure = async (dir: string) => {
+    const out = tempDir("out")
+    const error = (await failureOf(mergeShards({ rawDir: seedRaw, partialsDir: dir, outDir: out }))) as PipelineError
+    expect(readdirSync(out)).toEqual([]) // nothing published
+    return error
+  }
+
+  it("a missing shard is named, and nothing is published", async () => {
+    const dir = tempDir("partials")
+    await succeed(runShard({ rawDir: seedRaw, partialsDir: dir, shard: { index: 1, count: 2 } }))
+    const error = await mergeFailure(dir)
+    expect(error._tag).toBe("InputError")
+    expect(error.problem).toContain("shard-2-of-2.partial")
+  })
+
+  it("a partial computed from other inputs is refused", async () => {
+    const dir = tempDir("partials")
+    const corpus = copySeedCorpus()
+    editFile(join(corpus, "codebooks", "naming.yaml"), (text) => `${text}\n# edited\n`)
+    await succeed(runShard({ rawDir: corpus, partialsDir: dir, shard: { index: 1, count: 1 } }))
+    const error = await mergeFailure(dir)
+    expect(error.problem).toContain("was computed from other inputs")
+  })
+
+  it("a damaged partial is named, with the fix", async () => {
+    const dir = tempDir("partials")
+    const { output } = await succeed(runShard({ rawDir: seedRaw, partialsDir: dir, shard: { index: 1, count: 1 } }))
+    truncateSync(output, statSync(output).size - 1000)
+    const error = await mergeFailure(dir)
+    expect(error.file).toContain("shard-1-of-1.partial")
+    expect(error.problem).toMatch(/ends inside document/)
+    expect(error.fix).toContain("Run that shard again")
+  })
+})
