@@ -76,16 +76,6 @@ export const runPipelineChild = (args: ReadonlyArray<string>): Promise<ChildRun>
   })
 }
 
-/** The pipeline's --help text, to see which flags this version of it has. */
-export const pipelineHelp = (): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "pipeline/main.ts", "--help"], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] })
-    let output = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk))
-    child.on("error", (error) => reject(new BenchError(`cannot start the pipeline: ${error.message}`)))
-    child.on("close", () => resolve(output))
-  })
-
 /** Documents and tokens of a published version, from its documents table. */
 export const publishedCounts = (versionDir: string): { documents: number; tokens: number } => {
   const path = join(versionDir, "csv", "documents.csv")

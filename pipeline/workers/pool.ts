@@ -24,7 +24,9 @@ export const createWorkerPool = <Input, Output>(options: {
 }): WorkerPool<Input, Output> => {
   const pending = new Map<number, Pending<Output>>()
   const workers = Array.from({ length: options.size }, () => {
-    const worker = new Worker(bootstrap, { workerData: { entry: options.entry.href, setup: options.setup } })
+    // execArgv: none of the parent's --import hooks (a profiler's, a benchmark's): bootstrap.mjs loads
+    // what the worker needs itself.
+    const worker = new Worker(bootstrap, { workerData: { entry: options.entry.href, setup: options.setup }, execArgv: [] })
     worker.on("message", (reply: Reply<Output>) => {
       const waiting = pending.get(reply.id)
       pending.delete(reply.id)
