@@ -3,8 +3,9 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Cause, Console, Effect, Layer } from "effect"
-import { CliConfig, Command, GlobalFlag } from "effect/cli"
+import { CliConfig, Command, Flag, GlobalFlag } from "effect/cli"
 import { renderError, type PipelineError } from "./errors.ts"
+import { SemVer } from "../schemas/inputs/dataset.ts"
 
 const cliConfig = CliConfig.layer({ builtIns: [GlobalFlag.Help, GlobalFlag.Completions, GlobalFlag.LogLevel] })
 
@@ -37,3 +38,21 @@ export const runCli = <Name extends string, Input, E, R, ContextInput>(
     Effect.provide(Layer.mergeAll(NodeServices.layer, cliConfig)),
     (program) => NodeRuntime.runMain(program as Effect.Effect<void>, { disableErrorReporting: true })
   )
+
+// ---------------------------------------------------------------- flags the commands share
+
+export const rawFlag = (description: string) =>
+  Flag.Directory("raw").pipe(Flag.withDescription(description), Flag.withDefault("raw"))
+
+export const outFlag = Flag.String("out").pipe(
+  Flag.withDescription("Where datasets are published, as <out>/<dataset>/<version>/."),
+  Flag.withDefault("dist-data")
+)
+
+export const versionFlag = (description: string) =>
+  Flag.String("version").pipe(Flag.withSchema(SemVer), Flag.withDescription(description), Flag.optional)
+
+export const quietFlag = Flag.Boolean("quiet").pipe(
+  Flag.withDescription("No progress (rate and ETA), only the closing summary and errors."),
+  Flag.withDefault(false)
+)

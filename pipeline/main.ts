@@ -3,28 +3,17 @@
 import { availableParallelism } from "node:os"
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import { runCli } from "./cli.ts"
+import { outFlag, quietFlag, rawFlag, runCli, versionFlag } from "./cli.ts"
 import { parseShard, printSummary, runPipeline, runShard } from "./pipeline.ts"
 import { stderrProgress } from "./progress.ts"
 import { InputError } from "./errors.ts"
-import { SemVer } from "../schemas/inputs/dataset.ts"
 
 const pipeline = Command.make(
   "pipeline",
   {
-    raw: Flag.Directory("raw").pipe(
-      Flag.withDescription("Corpus folder holding texts/ and sources.csv (optional: outlets.csv, dataset.yaml, codebooks/)."),
-      Flag.withDefault("raw")
-    ),
-    out: Flag.String("out").pipe(
-      Flag.withDescription("Where datasets are published, as <out>/<dataset>/<version>/."),
-      Flag.withDefault("dist-data")
-    ),
-    version: Flag.String("version").pipe(
-      Flag.withSchema(SemVer),
-      Flag.withDescription("Publish under this version instead of dataset.yaml's (semver, e.g. 1.1.0)."),
-      Flag.optional
-    ),
+    raw: rawFlag("Corpus folder holding texts/ and sources.csv (optional: outlets.csv, dataset.yaml, codebooks/)."),
+    out: outFlag,
+    version: versionFlag("Publish under this version instead of dataset.yaml's (semver, e.g. 1.1.0)."),
     workers: Flag.Int("workers").pipe(
       Flag.withDescription(`Worker threads for the per-document stages (0: all in the main thread). Default: one per CPU (${availableParallelism()} here).`),
       Flag.withDefault(availableParallelism())
@@ -45,7 +34,7 @@ const pipeline = Command.make(
       Flag.withDescription("Where --shard writes its partial file."),
       Flag.withDefault("partials")
     ),
-    quiet: Flag.Boolean("quiet").pipe(Flag.withDescription("No progress (rate and ETA), only the closing summary and errors."), Flag.withDefault(false))
+    quiet: quietFlag
   },
   (flags) =>
     Effect.gen(function* () {

@@ -2,32 +2,21 @@
 // a sharded run (npm run pipeline -- --shard I/N, for I = 1..N) as the dataset one run would publish.
 import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import { runCli } from "./cli.ts"
+import { outFlag, quietFlag, rawFlag, runCli, versionFlag } from "./cli.ts"
 import { mergeShards, printSummary } from "./pipeline.ts"
 import { stderrProgress } from "./progress.ts"
-import { SemVer } from "../schemas/inputs/dataset.ts"
 
 const merge = Command.make(
   "merge",
   {
-    raw: Flag.Directory("raw").pipe(
-      Flag.withDescription("The corpus folder the shards were run on (its manifest, dataset card and codebooks are read again)."),
-      Flag.withDefault("raw")
-    ),
+    raw: rawFlag("The corpus folder the shards were run on (its manifest, dataset card and codebooks are read again)."),
     partials: Flag.Directory("partials").pipe(
       Flag.withDescription("The folder holding the shards' partial files."),
       Flag.withDefault("partials")
     ),
-    out: Flag.String("out").pipe(
-      Flag.withDescription("Where datasets are published, as <out>/<dataset>/<version>/."),
-      Flag.withDefault("dist-data")
-    ),
-    version: Flag.String("version").pipe(
-      Flag.withSchema(SemVer),
-      Flag.withDescription("The --version the shards were run with, if any."),
-      Flag.optional
-    ),
-    quiet: Flag.Boolean("quiet").pipe(Flag.withDescription("No progress, only the closing summary and errors."), Flag.withDefault(false))
+    out: outFlag,
+    version: versionFlag("The --version the shards were run with, if any."),
+    quiet: quietFlag
   },
   (flags) =>
     Effect.gen(function* () {
