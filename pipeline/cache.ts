@@ -45,11 +45,21 @@ const sourceFiles = (dir: string): Array<string> =>
     return /\.(ts|mjs)$/.test(entry.name) ? [path] : []
   })
 
-/** A hash of the code that shapes a document's rows, and of the library versions: any edit invalidates the cache. */
+const fingerprints = new Map<string, string>()
+
+/**
+ * A hash of the code that shapes a document's rows, and of the library versions: any edit invalidates the
+ * cache. Taken once per process, as the code it describes is loaded once.
+ */
 export const codeFingerprint = (libraries: Readonly<Record<string, string>>): string => {
-  const hash = createHash("sha256").update(JSON.stringify(libraries))
+  const librariesKey = JSON.stringify(libraries)
+  const known = fingerprints.get(librariesKey)
+  if (known !== undefined) return known
+  const hash = createHash("sha256").update(librariesKey)
   for (const file of [...sourceFiles(join(projectRoot, "pipeline")), ...sourceFiles(join(projectRoot, "schemas"))].sort()) {
     if (statSync(file).isFile()) hash.update(relative(projectRoot, file)).update(readFileSync(file))
   }
-  return hash.digest("hex")
+  const fingerprint = hash.digest("hex")
+  fingerprints.set(librariesKey, fingerprint)
+  return fingerprint
 }

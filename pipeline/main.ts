@@ -51,7 +51,7 @@ const pipeline = Command.make(
           return yield* Effect.fail(new InputError({
             file: "--shard",
             problem: `${JSON.stringify(flags.shard.value)} is not a share I/N`,
-            fix: "Give the shard as I/N with 1 ≤ I ≤ N, e.g. --shard 3/8 (in a Slurm array: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)."
+            fix: "Give the shard as I/N with 1 ≤ I ≤ N, e.g. --shard 3/8 (in a Slurm job array: --shard $SLURM_ARRAY_TASK_ID/N, as slurm/shard.sbatch does)."
           }))
         }
         const summary = yield* runShard({ ...common, shard, partialsDir: flags.partials })

@@ -7,7 +7,7 @@
 // holds a header line of JSON (what it was computed from), then each processed document as a
 // length-prefixed V8 serialisation. It is written aside and renamed into place: a killed shard leaves
 // no partial that looks complete.
-import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync } from "node:fs"
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs"
 import { basename, join } from "node:path"
 import { deserialize, serialize } from "node:v8"
 import type { ProcessedDocument } from "./document.ts"
@@ -78,11 +78,7 @@ export const writePartial = (dir: string, header: Omit<PartialHeader, "format">)
     abandon: () => {
       if (open) closeSync(fd)
       open = false
-      try {
-        renameSync(aside, `${aside}.failed`)
-      } catch {
-        // nothing was written
-      }
+      rmSync(aside, { force: true })
     }
   }
 }

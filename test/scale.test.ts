@@ -122,6 +122,16 @@ describe("shards", () => {
     expect(error.problem).toContain("was computed from other inputs")
   })
 
+  it("a shard that fails leaves nothing in the partials folder", async () => {
+    const dir = tempDir("partials")
+    const corpus = copySeedCorpus()
+    const [first] = readdirSync(join(corpus, "texts")).sort()
+    editFile(join(corpus, "texts", first!), () => "")
+    const error = await failureOf(runShard({ rawDir: corpus, partialsDir: dir, shard: { index: 1, count: 1 } }))
+    expect(error._tag).toBe("InputError")
+    expect(readdirSync(dir)).toEqual([])
+  })
+
   it("a damaged partial is named, with the fix", async () => {
     const dir = tempDir("partials")
     const { output } = await succeed(runShard({ rawDir: seedRaw, partialsDir: dir, shard: { index: 1, count: 1 } }))
