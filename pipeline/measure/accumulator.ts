@@ -16,12 +16,14 @@ import { frameScoreRows } from "./frames.ts"
 import { membersByGroup } from "./groups.ts"
 import { namingVariantRows } from "./naming.ts"
 import {
+  createRecordNames,
   type DocumentRecord,
   documentRecord,
   type FrameNumbers,
   type PartialDocument,
   recordFromJSON,
   recordIntervals,
+  type RecordNames,
   recordToJSON
 } from "./record.ts"
 import { type PartialTermList, TermTotals } from "./terms.ts"
@@ -91,6 +93,8 @@ const byDocId = (a: DocumentRecord, b: DocumentRecord) => (a.groups.doc_id < b.g
 export class MeasureAccumulator {
   private readonly terms = new TermTotals()
   private readonly records = new Map<string, DocumentRecord>()
+  /** The entity names and naming variants the records number. */
+  private readonly names: RecordNames = createRecordNames()
   /** Frame ids sorted: records number frames by position here. */
   private readonly frameIds: ReadonlyArray<string>
   private readonly frames: FrameNumbers
@@ -118,7 +122,7 @@ export class MeasureAccumulator {
   /** Folds one document in. Throws, changing nothing, if it was added before or its counts are malformed. */
   add(groups: DocumentGroups, measures: DocumentMeasures): void {
     if (this.records.has(groups.doc_id)) throw new Error(`measure: document ${groups.doc_id} given twice`)
-    const record = documentRecord(groups, measures, this.frames, this.bootstrap)
+    const record = documentRecord(groups, measures, this.frames, this.names, this.bootstrap)
     this.terms.add(record.groups, measures.terms)
     this.records.set(record.groups.doc_id, record)
     this.generation++
@@ -132,7 +136,7 @@ export class MeasureAccumulator {
       if (this.records.has(document.doc_id)) {
         throw new Error(`measure: document ${document.doc_id} is in more than one partial result; partials must hold disjoint sets of documents`)
       }
-      return recordFromJSON(document, this.frames, this.bootstrap, sameBootstrap)
+      return recordFromJSON(document, this.frames, this.names, this.bootstrap, sameBootstrap)
     })
     this.terms.addPartial(checked.terms)
     for (const record of records) this.records.set(record.groups.doc_id, record)
@@ -145,7 +149,7 @@ export class MeasureAccumulator {
       version: PARTIAL_VERSION,
       codebooks: this.codebookFingerprint,
       bootstrap: this.bootstrap,
-      documents: [...this.records.values()].sort(byDocId).map((record) => recordToJSON(record, this.frameIds)),
+      documents: [...this.records.values()].sort(byDocId).map((record) => recordToJSON(record, this.frameIds, this.names)),
       terms: this.terms.toJSON()
     }
   }
@@ -173,9 +177,9 @@ export class MeasureAccumulator {
     return {
       term_frequencies: { [Symbol.iterator]: () => terms.termFrequencyRows(tokensOf, check) },
       keyness: { [Symbol.iterator]: () => terms.keynessRows(minFrequency, check) },
-      entity_salience: entitySalienceRows(units, records).sort(compareRows(entitySalience)),
+      entity_salience: entitySalienceRows(units, records, this.names.entities).sort(compareRows(entitySalience)),
       frame_scores: units.flatMap((unit) => frameScoreRows(unit, this.frameIds, bootstrap, known(unit))).sort(compareRows(frameScores)),
-      naming_variants: namingVariantRows(units, this.codebooks.naming.concepts).sort(compareRows(namingVariants))
+      naming_variants: namingVariantRows(units, this.codebooks.naming.concepts, this.names.variants).sort(compareRows(namingVariants))
     }
   }
 

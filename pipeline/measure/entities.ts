@@ -4,10 +4,11 @@ import type { entitySalience } from "../../schemas/entity_salience.ts"
 import type { Row } from "../../schemas/table.ts"
 import type { GroupMember } from "./groups.ts"
 import { rate, roundPublished } from "./stats.ts"
+import type { EntityName, Interner } from "./record.ts"
 import type { EntityCount } from "./types.ts"
 
-/** What salience reads of a document. */
-type Counted = { readonly tokens: number; readonly entities: ReadonlyArray<EntityCount> }
+/** What salience reads of a document: its tokens and its (entity name number, mentions) pairs. */
+type Counted = { readonly tokens: number; readonly entityCounts: Int32Array }
 
 type EntityType = EntityCount["type"]
 
@@ -27,36 +28,42 @@ export const countEntities = (mentions: ReadonlyArray<Row<typeof entities>>): Ar
 }
 
 /** Each entity's name and type: the most frequent in the corpus, ties broken alphabetically. */
-const entityNames = (perDocument: ReadonlyArray<Counted>) => {
-  const tallies = new Map<string, Map<string, { canonical: string; type: EntityType; mentions: number }>>()
-  for (const measures of perDocument) {
-    for (const { entity_id, canonical, type, mentions } of measures.entities) {
-      const names = tallies.get(entity_id) ?? new Map()
-      const key = nameKey(canonical, type)
-      const tally = names.get(key) ?? { canonical, type, mentions: 0 }
-      tally.mentions += mentions
-      names.set(key, tally)
-      tallies.set(entity_id, names)
+const entityNames = (perDocument: ReadonlyArray<Counted>, names: Interner<EntityName>) => {
+  const mentionsOfName = new Float64Array(names.size)
+  const used = new Uint8Array(names.size)
+  for (const { entityCounts } of perDocument) {
+    for (let i = 0; i < entityCounts.length; i += 2) {
+      mentionsOfName[entityCounts[i]!]! += entityCounts[i + 1]!
+      used[entityCounts[i]!] = 1
     }
   }
-  const chosen = new Map<string, { canonical: string; type: EntityType }>()
-  for (const [entityId, names] of tallies) {
-    const [best] = [...names.entries()].sort(([keyA, a], [keyB, b]) => b.mentions - a.mentions || (keyA < keyB ? -1 : 1))
-    chosen.set(entityId, best![1])
+  const chosen = new Map<string, { canonical: string; type: EntityType; key: string; mentions: number }>()
+  for (let n = 0; n < names.size; n++) {
+    if (used[n] === 0) continue
+    const { entity_id, canonical, type } = names.valueOf(n)
+    const candidate = { canonical, type, key: nameKey(canonical, type), mentions: mentionsOfName[n]! }
+    const best = chosen.get(entity_id)
+    if (best === undefined || candidate.mentions > best.mentions || (candidate.mentions === best.mentions && candidate.key < best.key)) {
+      chosen.set(entity_id, candidate)
+    }
   }
   return chosen
 }
 
 const salienceOfGroup = (
   member: GroupMember<Counted>,
-  names: Map<string, { canonical: string; type: EntityType }>
+  names: Interner<EntityName>,
+  chosen: Map<string, { canonical: string; type: EntityType }>
 ): Array<Row<typeof entitySalience>> => {
   const byEntity = new Map<string, { mentions: number; docs: number }>()
   let tokens = 0
-  for (const measures of member.documents) {
-    tokens += measures.tokens
+  for (const { tokens: documentTokens, entityCounts } of member.documents) {
+    tokens += documentTokens
     const inDocument = new Map<string, number>()
-    for (const { entity_id, mentions } of measures.entities) inDocument.set(entity_id, (inDocument.get(entity_id) ?? 0) + mentions)
+    for (let i = 0; i < entityCounts.length; i += 2) {
+      const entityId = names.valueOf(entityCounts[i]!).entity_id
+      inDocument.set(entityId, (inDocument.get(entityId) ?? 0) + entityCounts[i + 1]!)
+    }
     for (const [entityId, mentions] of inDocument) {
       const entry = byEntity.get(entityId) ?? { mentions: 0, docs: 0 }
       entry.mentions += mentions
@@ -70,8 +77,8 @@ const salienceOfGroup = (
     group_by: member.groupBy,
     group: member.group,
     entity_id: entityId,
-    canonical: names.get(entityId)!.canonical,
-    type: names.get(entityId)!.type,
+    canonical: chosen.get(entityId)!.canonical,
+    type: chosen.get(entityId)!.type,
     mentions,
     docs,
     per_10k: roundPublished(rate(mentions, tokens, 10_000)),
@@ -79,8 +86,8 @@ const salienceOfGroup = (
   }))
 }
 
-/** entity_salience rows, unsorted. */
-export const entitySalienceRows = (members: ReadonlyArray<GroupMember<Counted>>, perDocument: ReadonlyArray<Counted>) => {
-  const names = entityNames(perDocument)
-  return members.flatMap((member) => salienceOfGroup(member, names))
+/** entity_salience rows, unsorted; `names` numbers the records' entity names. */
+export const entitySalienceRows = (members: ReadonlyArray<GroupMember<Counted>>, perDocument: ReadonlyArray<Counted>, names: Interner<EntityName>) => {
+  const chosen = entityNames(perDocument, names)
+  return members.flatMap((member) => salienceOfGroup(member, names, chosen))
 }

@@ -9,7 +9,7 @@ import { type BootstrapDocument, type BootstrapOptions, bootstrapIntervals, type
 import type { CompiledFrame } from "./codebooks.ts"
 import type { SentenceTokens } from "./document.ts"
 import type { GroupMember } from "./groups.ts"
-import { findMatches } from "./match.ts"
+import { CandidateSets, findMatches } from "./match.ts"
 import { roundPublished } from "./stats.ts"
 import type { DocumentRecord } from "./record.ts"
 import type { SentenceFrameHits } from "./types.ts"
@@ -33,6 +33,31 @@ export const frameLexiconRows = (codebook: FrameCodebook): Array<Row<typeof fram
     })
     .sort(compareRows(frameLexicon))
 
+interface CompiledLexicon {
+  /** The frames sorted by id. */
+  readonly ordered: ReadonlyArray<CompiledFrame>
+  /** frame id → term → how it is matched */
+  readonly matchKind: ReadonlyMap<string, ReadonlyMap<string, "lemma" | "phrase">>
+  /** Over `ordered`. */
+  readonly candidates: CandidateSets
+}
+
+// Made once per list of frames (a run's codebook), not once per document.
+const lexicons = new WeakMap<ReadonlyArray<CompiledFrame>, CompiledLexicon>()
+
+const compiledLexicon = (frames: ReadonlyArray<CompiledFrame>): CompiledLexicon => {
+  const cached = lexicons.get(frames)
+  if (cached !== undefined) return cached
+  const ordered = [...frames].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const lexicon = {
+    ordered,
+    matchKind: new Map(frames.map((frame) => [frame.id, new Map(frame.terms.map((t) => [t.term, t.match]))])),
+    candidates: new CandidateSets(ordered.map((frame) => frame.patterns))
+  }
+  lexicons.set(frames, lexicon)
+  return lexicon
+}
+
 /** This document's frame hits, as frame_hits rows and as per-sentence counts. */
 export const measureFrames = (
   docId: string,
@@ -42,12 +67,13 @@ export const measureFrames = (
 ): { frame_hits: Array<FrameHitRow>; sentence_frame_hits: Array<SentenceFrameHits> } => {
   const rows: Array<FrameHitRow> = []
   const perSentence: Array<SentenceFrameHits> = []
-  const ordered = [...frames].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  const matchKind = new Map(frames.map((frame) => [frame.id, new Map(frame.terms.map((t) => [t.term, t.match]))]))
+  const { ordered, matchKind, candidates } = compiledLexicon(frames)
   sentences.forEach(({ sentence, tokens }, position) => {
-    for (const frame of ordered) {
+    const worthMatching = candidates.worthMatching(tokens)
+    ordered.forEach((frame, f) => {
+      if (worthMatching[f] === 0) return
       const matches = findMatches(tokens, frame.patterns)
-      if (matches.length === 0) continue
+      if (matches.length === 0) return
       perSentence.push({ sentence: position, frame_id: frame.id, hits: matches.length })
       for (const match of matches) {
         const start = tokens[match.first]!.start
@@ -63,7 +89,7 @@ export const measureFrames = (
           surface: text.slice(start, end)
         })
       }
-    }
+    })
   })
   return { frame_hits: rows.sort(compareRows(frameHits)), sentence_frame_hits: perSentence }
 }

@@ -131,6 +131,39 @@ const spansOf = (tokens: ReadonlyArray<MatchToken>, patterns: ReadonlyArray<Patt
   return spans
 }
 
+/**
+ * Which of several pattern sets could match in a sentence at all: those with a pattern whose first
+ * token fits one of the sentence's tokens. findMatches finds nothing in a set without one, so a
+ * caller skips it, at one lookup per token for all the sets instead of one per set.
+ */
+export class CandidateSets {
+  /** first-token form → positions of the sets with a pattern starting with it */
+  private readonly bySetForm = new Map<string, Array<number>>()
+  private readonly flags: Uint8Array
+
+  constructor(sets: ReadonlyArray<PatternSet>) {
+    sets.forEach((set, position) => {
+      for (const form of indexOf(set.patterns).keys()) {
+        const positions = this.bySetForm.get(form) ?? []
+        positions.push(position)
+        this.bySetForm.set(form, positions)
+      }
+    })
+    this.flags = new Uint8Array(sets.length)
+  }
+
+  /** 1 at the position of each set worth matching against `tokens` (overwritten by the next call). */
+  worthMatching(tokens: ReadonlyArray<MatchToken>): Uint8Array {
+    this.flags.fill(0)
+    for (const token of tokens) {
+      for (const position of this.bySetForm.get(token.normal) ?? []) this.flags[position] = 1
+      if (token.lemma === token.normal) continue
+      for (const position of this.bySetForm.get(token.lemma) ?? []) this.flags[position] = 1
+    }
+    return this.flags
+  }
+}
+
 /** Leftmost-longest, non-overlapping matches of the set's patterns that no exclusion covers. */
 export const findMatches = (tokens: ReadonlyArray<MatchToken>, set: PatternSet): Array<Match> => {
   let excluded: Array<Match> | undefined // found only once a sentence has a candidate match

@@ -4,34 +4,57 @@ import type { Row } from "../../schemas/table.ts"
 import type { CompiledConcept } from "./codebooks.ts"
 import type { SentenceTokens } from "./document.ts"
 import type { GroupMember } from "./groups.ts"
-import { findMatches } from "./match.ts"
+import { CandidateSets, findMatches } from "./match.ts"
 import { rate, roundPublished } from "./stats.ts"
+import type { Interner, VariantName } from "./record.ts"
 import type { NamingCount } from "./types.ts"
+
+// Made once per list of concepts (a run's codebook), not once per document.
+const candidateSets = new WeakMap<ReadonlyArray<CompiledConcept>, CandidateSets>()
+
+const candidatesOf = (concepts: ReadonlyArray<CompiledConcept>): CandidateSets => {
+  const found = candidateSets.get(concepts) ?? new CandidateSets(concepts.map((concept) => concept.patterns))
+  candidateSets.set(concepts, found)
+  return found
+}
 
 /** Matches per (concept, variant) in one document; only variants that occur. */
 export const countNaming = (sentences: ReadonlyArray<SentenceTokens>, concepts: ReadonlyArray<CompiledConcept>): Array<NamingCount> => {
-  const counts: Array<NamingCount> = []
-  for (const concept of concepts) {
-    const byVariant = new Map<string, number>()
-    for (const { tokens } of sentences) {
-      for (const match of findMatches(tokens, concept.patterns)) byVariant.set(match.label, (byVariant.get(match.label) ?? 0) + 1)
-    }
-    for (const [variant, count] of byVariant) counts.push({ concept: concept.id, variant, count })
+  const candidates = candidatesOf(concepts)
+  const byVariant = concepts.map(() => new Map<string, number>())
+  for (const { tokens } of sentences) {
+    const worthMatching = candidates.worthMatching(tokens)
+    concepts.forEach((concept, c) => {
+      if (worthMatching[c] === 0) return
+      const variants = byVariant[c]!
+      for (const match of findMatches(tokens, concept.patterns)) variants.set(match.label, (variants.get(match.label) ?? 0) + 1)
+    })
   }
+  const counts: Array<NamingCount> = []
+  concepts.forEach((concept, c) => {
+    for (const [variant, count] of byVariant[c]!) counts.push({ concept: concept.id, variant, count })
+  })
   return counts.sort((a, b) => (a.concept !== b.concept ? (a.concept < b.concept ? -1 : 1) : a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : 0))
 }
 
+/** What naming shares read of a document: its (variant number, matches) pairs. */
+type Counted = { readonly namingCounts: Int32Array }
+
 /** naming_variants rows of one group, unsorted: every variant of every concept the group mentions. */
-const namingOfGroup = (member: GroupMember<{ readonly naming: ReadonlyArray<NamingCount> }>, concepts: ReadonlyArray<CompiledConcept>): Array<Row<typeof namingVariants>> => {
-  const counts = new Map<string, number>()
-  for (const measures of member.documents) {
-    for (const { concept, variant, count } of measures.naming) {
-      const key = `${concept}\u0001${variant}`
-      counts.set(key, (counts.get(key) ?? 0) + count)
-    }
+const namingOfGroup = (
+  member: GroupMember<Counted>,
+  concepts: ReadonlyArray<CompiledConcept>,
+  variants: Interner<VariantName>
+): Array<Row<typeof namingVariants>> => {
+  const counts = new Float64Array(variants.size)
+  for (const { namingCounts } of member.documents) {
+    for (let i = 0; i < namingCounts.length; i += 2) counts[namingCounts[i]!]! += namingCounts[i + 1]!
   }
   return concepts.flatMap((concept) => {
-    const variantCounts = concept.variants.map((variant) => ({ variant, count: counts.get(`${concept.id}\u0001${variant}`) ?? 0 }))
+    const variantCounts = concept.variants.map((variant) => {
+      const number = variants.find({ concept: concept.id, variant })
+      return { variant, count: number === undefined ? 0 : counts[number]! }
+    })
     const total = variantCounts.reduce((sum, { count }) => sum + count, 0)
     if (total === 0) return []
     return variantCounts.map(({ variant, count }) => ({
@@ -45,5 +68,6 @@ const namingOfGroup = (member: GroupMember<{ readonly naming: ReadonlyArray<Nami
   })
 }
 
-export const namingVariantRows = (members: ReadonlyArray<GroupMember<{ readonly naming: ReadonlyArray<NamingCount> }>>, concepts: ReadonlyArray<CompiledConcept>) =>
-  members.flatMap((member) => namingOfGroup(member, concepts))
+/** naming_variants rows, unsorted; `variants` numbers the records' naming variants. */
+export const namingVariantRows = (members: ReadonlyArray<GroupMember<Counted>>, concepts: ReadonlyArray<CompiledConcept>, variants: Interner<VariantName>) =>
+  members.flatMap((member) => namingOfGroup(member, concepts, variants))

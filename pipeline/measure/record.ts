@@ -5,6 +5,7 @@
 // that only the groups' are left for the end.
 import type { BootstrapDocument, BootstrapOptions, Interval } from "./bootstrap.ts"
 import { unitIntervals } from "./frames.ts"
+import { own } from "./terms.ts"
 import type { DocumentGroups, DocumentMeasures, EntityCount, NamingCount, SentenceFrameHits } from "./types.ts"
 
 export interface DocumentRecord extends BootstrapDocument {
@@ -17,8 +18,10 @@ export interface DocumentRecord extends BootstrapDocument {
   readonly offsets: Int32Array
   readonly frames: Int32Array
   readonly hits: Int32Array
-  readonly entities: ReadonlyArray<EntityCount>
-  readonly naming: ReadonlyArray<NamingCount>
+  /** Pairs (entity name number in RecordNames.entities, mentions), in the measured order. */
+  readonly entityCounts: Int32Array
+  /** Pairs (variant number in RecordNames.variants, matches), in the measured order. */
+  readonly namingCounts: Int32Array
   /**
    * The document's own bootstrap intervals (its frame_scores rows), worked out when it is added,
    * under the accumulator's bootstrap options: low and high per frame, NaN where there is none.
@@ -30,6 +33,74 @@ export interface DocumentRecord extends BootstrapDocument {
 export interface FrameNumbers {
   readonly index: ReadonlyMap<string, number>
   readonly count: number
+}
+
+/** Values numbered as they are first seen, so that a record keeps a number where it had strings. */
+export class Interner<T> {
+  private readonly numbers = new Map<string, number>()
+  private readonly values: Array<T> = []
+
+  constructor(
+    private readonly keyOf: (value: T) => string,
+    /** What is kept of a value first seen: a copy that holds on to nothing else. */
+    private readonly copy: (value: T) => T
+  ) {}
+
+  get size(): number {
+    return this.values.length
+  }
+
+  numberOf(value: T): number {
+    const key = this.keyOf(value)
+    let number = this.numbers.get(key)
+    if (number === undefined) {
+      number = this.values.length
+      this.numbers.set(key, number)
+      this.values.push(this.copy(value))
+    }
+    return number
+  }
+
+  /** The number of a value already seen, else undefined. */
+  find(value: T): number | undefined {
+    return this.numbers.get(this.keyOf(value))
+  }
+
+  valueOf(number: number): T {
+    return this.values[number]!
+  }
+}
+
+export type EntityName = Omit<EntityCount, "mentions">
+export type VariantName = Omit<NamingCount, "count">
+
+/** The entity names and naming variants of an accumulator's records. */
+export interface RecordNames {
+  readonly entities: Interner<EntityName>
+  readonly variants: Interner<VariantName>
+}
+
+export const createRecordNames = (): RecordNames => ({
+  entities: new Interner(
+    ({ entity_id, canonical, type }) => `${entity_id}\u0001${canonical}\u0001${type}`,
+    ({ entity_id, canonical, type }) => ({ entity_id: own(entity_id), canonical: own(canonical), type })
+  ),
+  variants: new Interner(
+    ({ concept, variant }) => `${concept}\u0001${variant}`,
+    ({ concept, variant }) => ({ concept: own(concept), variant: own(variant) })
+  )
+})
+
+/** Pairs (number, count) for counted values; throws on a count an Int32Array could not hold exactly. */
+const countPairs = <T>(entries: ReadonlyArray<T>, numberOf: (entry: T) => number, countOf: (entry: T) => number, what: string): Int32Array => {
+  const pairs = new Int32Array(2 * entries.length)
+  entries.forEach((entry, i) => {
+    const count = countOf(entry)
+    if (!isCount(count)) throw new Error(`measure: ${what} has a count of ${count}`)
+    pairs[2 * i] = numberOf(entry)
+    pairs[2 * i + 1] = count
+  })
+  return pairs
 }
 
 /** A document in a partial result: its groups and the counts the record is made from. */
@@ -61,6 +132,7 @@ export const documentRecord = (
   groups: DocumentGroups,
   measures: Pick<DocumentMeasures, "doc_id" | "tokens" | "sentence_tokens" | "sentence_frame_hits" | "entities" | "naming">,
   frames: FrameNumbers,
+  names: RecordNames,
   bootstrap: BootstrapOptions,
   known: Float64Array | null = null
 ): DocumentRecord => {
@@ -92,8 +164,8 @@ export const documentRecord = (
     offsets,
     frames: Int32Array.from(hitsOfKnownFrames, (entry) => frameIndex.get(entry.frame_id)!),
     hits: Int32Array.from(hitsOfKnownFrames, (entry) => entry.hits),
-    entities: measures.entities.map(({ entity_id, canonical, type, mentions }) => ({ entity_id, canonical, type, mentions })),
-    naming: measures.naming.map(({ concept, variant, count }) => ({ concept, variant, count }))
+    entityCounts: countPairs(measures.entities, (entity) => names.entities.numberOf(entity), (entity) => entity.mentions, `an entity of ${docId}`),
+    namingCounts: countPairs(measures.naming, (naming) => names.variants.numberOf(naming), (naming) => naming.count, `a naming variant of ${docId}`)
   }
   const intervals = known ?? packIntervals(unitIntervals({ groupBy: "document", group: docId, documents: [counts] }, frames.count, bootstrap))
   return { ...counts, intervals }
@@ -114,7 +186,27 @@ export const recordIntervals = (record: DocumentRecord): Array<Interval | null> 
     Number.isNaN(record.intervals[2 * f]) ? null : { low: record.intervals[2 * f]!, high: record.intervals[2 * f + 1]! }
   )
 
-export const recordToJSON = (record: DocumentRecord, frameIds: ReadonlyArray<string>): PartialDocument => {
+/** A record's entity counts as measured. */
+export const recordEntities = (record: DocumentRecord, names: RecordNames): Array<EntityCount> => {
+  const entities: Array<EntityCount> = []
+  for (let i = 0; i < record.entityCounts.length; i += 2) {
+    const { entity_id, canonical, type } = names.entities.valueOf(record.entityCounts[i]!)
+    entities.push({ entity_id, canonical, type, mentions: record.entityCounts[i + 1]! })
+  }
+  return entities
+}
+
+/** A record's naming counts as measured. */
+export const recordNaming = (record: DocumentRecord, names: RecordNames): Array<NamingCount> => {
+  const naming: Array<NamingCount> = []
+  for (let i = 0; i < record.namingCounts.length; i += 2) {
+    const { concept, variant } = names.variants.valueOf(record.namingCounts[i]!)
+    naming.push({ concept, variant, count: record.namingCounts[i + 1]! })
+  }
+  return naming
+}
+
+export const recordToJSON = (record: DocumentRecord, frameIds: ReadonlyArray<string>, names: RecordNames): PartialDocument => {
   const sentenceFrameHits: Array<SentenceFrameHits> = []
   for (let s = 0; s < record.sentenceTokens.length; s++) {
     for (let k = record.offsets[s]!; k < record.offsets[s + 1]!; k++) {
@@ -129,8 +221,8 @@ export const recordToJSON = (record: DocumentRecord, frameIds: ReadonlyArray<str
     tokens: record.tokens,
     sentence_tokens: Array.from(record.sentenceTokens),
     sentence_frame_hits: sentenceFrameHits,
-    entities: record.entities.map(({ entity_id, canonical, type, mentions }) => ({ entity_id, canonical, type, mentions })),
-    naming: record.naming.map(({ concept, variant, count }) => ({ concept, variant, count })),
+    entities: recordEntities(record, names),
+    naming: recordNaming(record, names),
     intervals: Array.from(record.intervals, (value) => (Number.isNaN(value) ? null : value))
   }
 }
@@ -139,7 +231,13 @@ export const recordToJSON = (record: DocumentRecord, frameIds: ReadonlyArray<str
  * A document of a partial result back as a record; its intervals are taken over when the partial
  * was made under the same bootstrap options (`sameBootstrap`), else worked out again.
  */
-export const recordFromJSON = (document: PartialDocument, frames: FrameNumbers, bootstrap: BootstrapOptions, sameBootstrap: boolean): DocumentRecord => {
+export const recordFromJSON = (
+  document: PartialDocument,
+  frames: FrameNumbers,
+  names: RecordNames,
+  bootstrap: BootstrapOptions,
+  sameBootstrap: boolean
+): DocumentRecord => {
   const unknown = document.sentence_frame_hits.find((entry) => !frames.index.has(entry.frame_id))
   if (unknown !== undefined) throw new Error(`measure: the partial's document ${document.doc_id} has hits of frame ${unknown.frame_id}, which the codebook does not have`)
   if (document.intervals.length !== 2 * frames.count) throw new Error(`measure: the partial's document ${document.doc_id} has ${document.intervals.length} interval bounds for ${frames.count} frames`)
@@ -147,6 +245,7 @@ export const recordFromJSON = (document: PartialDocument, frames: FrameNumbers, 
     { doc_id: document.doc_id, outlet: document.outlet, country: document.country, camp: document.camp },
     document,
     frames,
+    names,
     bootstrap,
     sameBootstrap ? Float64Array.from(document.intervals, (value) => value ?? NaN) : null
   )

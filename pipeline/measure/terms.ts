@@ -17,49 +17,84 @@ export const listKey = (form: TermForm, ngram: number): string => `${form}\u0001
 
 const byTerm = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
+/** The terms of one list in one document, numbered as first seen, with occurrences and stop flags. */
+class DocumentTally<K> {
+  private readonly numbers = new Map<K, number>()
+  readonly keys: Array<K> = []
+  readonly counts: Array<number> = []
+  readonly isStop: Array<boolean> = []
+
+  /** Counts one occurrence and returns the term's number. */
+  add(key: K, isStop: boolean): number {
+    let id = this.numbers.get(key)
+    if (id === undefined) {
+      id = this.keys.length
+      this.numbers.set(key, id)
+      this.keys.push(key)
+      this.counts.push(1)
+      this.isStop.push(isStop)
+    } else {
+      this.counts[id]!++
+      if (isStop) this.isStop[id] = true
+    }
+    return id
+  }
+}
+
+/**
+ * A list's terms in order, with their occurrences and stop flags; terms that read alike are merged
+ * (two pairs of words can make the same bigram text).
+ */
+const termList = (form: TermForm, ngram: 1 | 2, terms: ReadonlyArray<string>, tally: DocumentTally<unknown>): TermList => {
+  const order = Array.from(terms.keys()).sort((a, b) => byTerm(terms[a]!, terms[b]!))
+  const list = { form, ngram, terms: [] as Array<string>, counts: [] as Array<number>, is_stop: [] as Array<boolean> }
+  for (const id of order) {
+    const last = list.terms.length - 1
+    if (last >= 0 && list.terms[last] === terms[id]) {
+      list.counts[last]! += tally.counts[id]!
+      list.is_stop[last] ||= tally.isStop[id]!
+    } else {
+      list.terms.push(terms[id]!)
+      list.counts.push(tally.counts[id]!)
+      list.is_stop.push(tally.isStop[id]!)
+    }
+  }
+  return list
+}
+
 /**
  * Counts the document's terms. Punctuation is not a term and ends a bigram run, except a hyphen
  * between two words ("full-scale" → "full scale"); bigrams stay within a sentence.
  */
 export const countTerms = (sentences: ReadonlyArray<SentenceTokens>): Array<TermList> => {
-  const lists = new Map(
-    FORMS.flatMap((form) => NGRAMS.map((ngram) => [listKey(form, ngram), new Map<string, { count: number; isStop: boolean }>()] as const))
-  )
-  const add = (form: TermForm, ngram: 1 | 2, term: string, isStop: boolean) => {
-    const list = lists.get(listKey(form, ngram))!
-    const entry = list.get(term)
-    if (entry === undefined) list.set(term, { count: 1, isStop })
-    else {
-      entry.count++
-      entry.isStop ||= isStop
-    }
-  }
+  // A bigram is counted by the numbers of its two words (first * words + second): its text is made
+  // once per distinct bigram, not once per occurrence.
+  let words = 1
+  for (const { tokens } of sentences) words += tokens.length
+  const tallies = FORMS.map(() => ({ unigrams: new DocumentTally<string>(), bigrams: new DocumentTally<number>() }))
+  const previous = FORMS.map(() => -1)
   for (const { tokens } of sentences) {
-    let previous: TokenRow | null = null
+    previous.fill(-1)
+    let previousIsStop = false
     for (const token of tokens) {
       if (token.is_punct) {
-        if (!isHyphen(token.text)) previous = null
+        if (!isHyphen(token.text)) previous.fill(-1)
         continue
       }
-      for (const form of FORMS) {
-        add(form, 1, token[form], token.is_stop)
-        if (previous !== null) add(form, 2, `${previous[form]} ${token[form]}`, previous.is_stop || token.is_stop)
-      }
-      previous = token
+      FORMS.forEach((form, f) => {
+        const { unigrams, bigrams } = tallies[f]!
+        const id = unigrams.add(token[form], token.is_stop)
+        if (previous[f]! >= 0) bigrams.add(previous[f]! * words + id, previousIsStop || token.is_stop)
+        previous[f] = id
+      })
+      previousIsStop = token.is_stop
     }
   }
-  return FORMS.flatMap((form) =>
-    NGRAMS.map((ngram) => {
-      const entries = [...lists.get(listKey(form, ngram))!.entries()].sort(([a], [b]) => byTerm(a, b))
-      return {
-        form,
-        ngram,
-        terms: entries.map(([term]) => term),
-        counts: entries.map(([, { count }]) => count),
-        is_stop: entries.map(([, { isStop }]) => isStop)
-      }
-    })
-  )
+  return FORMS.flatMap((form, f) => {
+    const { unigrams, bigrams } = tallies[f]!
+    const bigramTerms = bigrams.keys.map((key) => `${unigrams.keys[Math.floor(key / words)]} ${unigrams.keys[key % words]}`)
+    return [termList(form, 1, unigrams.keys, unigrams), termList(form, 2, bigramTerms, bigrams)]
+  })
 }
 
 // --- Totals over documents ----------------------------------------------------------------------
@@ -71,11 +106,11 @@ export const countTerms = (sentences: ReadonlyArray<SentenceTokens>): Array<Term
 // document is kept.
 
 /**
- * A term kept for the whole run must not hold on to the text it was cut from: V8 keeps the parent
+ * A string kept for the whole run must not hold on to the text it was cut from: V8 keeps the parent
  * of a sliced or concatenated string alive (both kinds start at 13 characters), so such a term is
  * copied once, when the corpus first sees it.
  */
-const own = (term: string): string => (term.length < 13 ? term : (JSON.parse(JSON.stringify(term)) as string))
+export const own = (term: string): string => (term.length < 13 ? term : (JSON.parse(JSON.stringify(term)) as string))
 
 /** One frequency list over the whole corpus: each term's number, occurrences and stop flag. */
 class CorpusList {
