@@ -8,7 +8,8 @@
 // SHA-256, and each table file's rows, whose digest must equal the one taken when they were appended)
 // and moves the staging folder into place with one rename: a version is either wholly there or not at
 // all, and never overwritten. Memory stays bounded by a row group, not by the tables (see
-// publish/table-writer.ts).
+// publish/table-writer.ts). Files are read back as soon as they are written, by worker threads for a
+// large version, while the main thread writes the rest (publish/readback-queue.ts).
 //
 // Staging folders are named `.staging-<pid>-<host>-<version>-<random>`, <host> the first 8 hex digits of
 // the SHA-256 of the host name. The scope that opened one removes
@@ -18,7 +19,7 @@
 // found by their exact folder name, and staging names start with a dot.
 import { createHash, randomBytes } from "node:crypto"
 import { mkdirSync, rmdirSync } from "node:fs"
-import { hostname } from "node:os"
+import { availableParallelism, hostname } from "node:os"
 import { Effect, FileSystem, Path, type Scope } from "effect"
 import type { Row, Table } from "../schemas/table.ts"
 import type { DatasetCard } from "../schemas/inputs/dataset.ts"
@@ -27,11 +28,14 @@ import { PublishError } from "./errors.ts"
 import { sha256 } from "./ingest.ts"
 import { renderCodebook } from "./publish/codebook.ts"
 import { dataPackage, jsonBytes, manifest, type Provenance, type RenderedFile } from "./publish/descriptor.ts"
+import { tableLayout } from "./publish/layout.ts"
 import { describeProblem } from "./publish/readback.ts"
+import type { ReadbackJob, ReadbackOutcome, RowsOutcome } from "./publish/readback-job.ts"
+import { ReadbackQueue } from "./publish/readback-queue.ts"
 import type { RowGroupLimits } from "./publish/parquet.ts"
-import { hashFile } from "./publish/sink.ts"
-import { ParquetUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
-import { compareContent, tableFile, type TableFormat, verifyTableFile } from "./publish/verify.ts"
+import type { TableDigest } from "./publish/digest.ts"
+import { type ClosedFiles, ParquetUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
+import { compareContent, tableFile, type TableFormat } from "./publish/verify.ts"
 
 export type { RowGroupLimits } from "./publish/parquet.ts"
 
@@ -69,6 +73,11 @@ export interface OpenVersionOptions {
   readonly rowGroupLimits?: RowGroupLimits
   /** For tests: called with the staging folder once every file is written, before they are read back. */
   readonly beforeVerify?: (stagingDir: string) => void
+  /**
+   * Worker threads that read the files back beside the main thread. By default one fewer than the
+   * processors, for a version whose CSV files pass READBACK_WORKERS_FROM_BYTES, else none.
+   */
+  readonly readbackWorkers?: number
 }
 
 export interface VersionWriter {
@@ -85,6 +94,16 @@ export interface VersionWriter {
 const FORMATS: ReadonlyArray<TableFormat> = ["csv", "arrow", "parquet"]
 /** Rows handed to the writers at a time when appending a long array or an iterable. */
 const APPEND_CHUNK_ROWS = 8192
+/** Below this much CSV, starting a worker thread costs more than it saves. */
+const READBACK_WORKERS_FROM_BYTES = 8 << 20
+const MAX_READBACK_WORKERS = 3
+
+/** A table whose CSV and Parquet files are finished, its Arrow file still to write. */
+interface ClosedTable {
+  readonly table: Table<any>
+  readonly writer: TableWriter
+  readonly files: ClosedFiles
+}
 
 const publishError = (path: string, problem: string, fix: string) => new PublishError({ path, problem, fix })
 const A_BUG = "This is a bug in the pipeline: please report it with the input that caused it."
@@ -138,27 +157,35 @@ const sameVersion = (versionDir: string, wanted: RenderedFile) =>
 
 // ---------------------------------------------------------------- reading back
 
-/** Every file's bytes, then every table file's rows, against what was written. */
-const verifyStaged = (staging: string, files: ReadonlyArray<RenderedFile>, tables: ReadonlyArray<WrittenTable>) =>
+const readbackWorkers = (requested: number | undefined, csvBytes: number): number =>
+  requested ?? (csvBytes < READBACK_WORKERS_FROM_BYTES ? 0 : Math.min(MAX_READBACK_WORKERS, availableParallelism() - 1))
+
+const DISK_FIX = "Check the disk (space, permissions) and run again."
+
+const rowsProblem = (file: string, rows: RowsOutcome | undefined) =>
+  rows === undefined
+    ? Effect.fail(publishError(file, "was not read back", A_BUG))
+    : "error" in rows
+    ? Effect.fail(publishError(file, `could not be read back (${rows.error})`, A_BUG))
+    : Effect.succeed(rows.problem)
+
+/**
+ * What the files read back held, in the files' order whatever order they were read in: first every
+ * file's bytes, then every table file's rows, against what was written.
+ */
+const checkReadback = (files: ReadonlyArray<RenderedFile>, outcomes: ReadonlyMap<string, ReadbackOutcome>, tables: ReadonlyArray<WrittenTable>) =>
   Effect.gen(function* () {
-    const path = yield* Path.Path
     for (const file of files) {
-      const read = yield* Effect.tryPromise({
-        try: () => hashFile(path.join(staging, file.path)),
-        catch: () => publishError(file.path, "could not be read back", "Check the disk (space, permissions) and run again.")
-      })
-      if (read.sha256 !== file.sha256 || read.size !== file.size) {
-        return yield* publishError(file.path, "did not read back as written", "Check the disk (space, permissions) and run again.")
-      }
+      const read = outcomes.get(file.path)?.read
+      if (read === undefined) return yield* publishError(file.path, "could not be read back", DISK_FIX)
+      if (read.sha256 !== file.sha256 || read.size !== file.size) return yield* publishError(file.path, "did not read back as written", DISK_FIX)
     }
     for (const { table, digest, parquetContent } of tables) {
       for (const format of FORMATS) {
+        const file = tableFile(table, format)
         const problem = format === "parquet"
-          ? compareContent(tableFile(table, format), parquetContent, digest, 0) // read back already, to write the Arrow file
-          : yield* Effect.tryPromise({
-            try: () => verifyTableFile(table, format, path.join(staging, tableFile(table, format)), digest),
-            catch: (error) => publishError(tableFile(table, format), `could not be read back (${String(error)})`, A_BUG)
-          })
+          ? compareContent(file, parquetContent, digest, 0) // read back already, to write the Arrow file
+          : yield* rowsProblem(file, outcomes.get(file)?.rows)
         if (problem !== undefined) {
           return yield* publishError(problem.file, `failed validation (${describeProblem(problem)})`, A_BUG)
         }
@@ -251,32 +278,41 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         Effect.as({ path: file, sha256: sha256(bytes), size: bytes.byteLength } satisfies RenderedFile)
       )
 
-    const finish = (request: FinishRequest): Effect.Effect<PublishResult, PublishError> =>
+    /** Closes every table's files and writes the version's other files, each read back as soon as it is written. */
+    const writeFiles = (request: FinishRequest, readback: ReadbackQueue, outcomes: Map<string, Promise<ReadbackOutcome>>, closed: ReadonlyArray<ClosedTable>) =>
       Effect.gen(function* () {
-        if (state.finishing) return yield* publishError(versionDir, "was finished twice", A_BUG)
-        state.finishing = true
-        // Every table's last row group written first, so that no table holds rows while the others'
-        // Arrow files are written.
-        yield* Effect.try({ try: () => writers.forEach((writer) => writer.closeFiles()), catch: writeFailure(staging) })
+        const readBack = (job: ReadbackJob, last = false) => outcomes.set(job.file, last ? readback.addLast(job) : readback.add(job))
+        const stagedPath = (file: string) => path.join(staging, file)
+        const tableRows = (table: Table<any>, format: "csv" | "arrow", expected: TableDigest) => ({ table: tableLayout(table), format, expected })
+        for (const { table, files } of closed) {
+          const file = tableFile(table, "csv")
+          readBack({ file, path: stagedPath(file), rows: tableRows(table, "csv", files.digest) })
+        }
         const written: Array<WrittenTable> = []
-        for (const table of options.tables) {
-          const writer = writers.get(table)!
-          written.push(yield* Effect.tryPromise({ try: () => writer.close(), catch: writeFailure(staging) }))
+        for (const { table, writer } of closed) {
+          const writtenTable = yield* Effect.tryPromise({ try: () => writer.close(), catch: writeFailure(staging) })
+          written.push(writtenTable)
+          const arrow = tableFile(table, "arrow")
+          readBack({ file: arrow, path: stagedPath(arrow), rows: tableRows(table, "arrow", writtenTable.digest) })
+          const parquet = tableFile(table, "parquet")
+          readBack({ file: parquet, path: stagedPath(parquet) })
         }
         state.closed = true
 
+        const writeSmall = (file: string, bytes: Uint8Array, last = false) =>
+          writeSmallFile(file, bytes).pipe(Effect.tap(() => Effect.sync(() => readBack({ file, path: stagedPath(file) }, last))))
         const tableFiles: Array<RenderedFile> = written.flatMap(({ table, digest, files }) =>
           FORMATS.map((format) => ({ path: tableFile(table, format), sha256: files[format].sha256, size: files[format].size, rows: digest.rows, table: table.name }))
         )
         const figureFiles: Array<RenderedFile> = []
         for (const figure of request.figures) {
-          figureFiles.push(yield* writeSmallFile(`figures/${figure.name}.svg`, new TextEncoder().encode(figure.svg)))
+          figureFiles.push(yield* writeSmall(`figures/${figure.name}.svg`, new TextEncoder().encode(figure.svg)))
         }
-        const descriptor = yield* writeSmallFile(
+        const descriptor = yield* writeSmall(
           "datapackage.json",
           jsonBytes(dataPackage(dataset, options.tables, [...tableFiles, ...figureFiles], request.figures))
         )
-        const codebook = yield* writeSmallFile("README.md", new TextEncoder().encode(renderCodebook({
+        const codebook = yield* writeSmall("README.md", new TextEncoder().encode(renderCodebook({
           dataset,
           tables: written.map(({ table, digest }) => ({ table, rows: digest.rows })),
           provenance: request.provenance,
@@ -284,8 +320,33 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
           ...(request.sections ? { sections: request.sections } : {})
         })))
         const listed = [...tableFiles, ...figureFiles, descriptor, codebook]
-        const manifestFile = yield* writeSmallFile("manifest.json", jsonBytes(manifest(dataset, listed, request.provenance)))
-        const files = [...listed, manifestFile]
+        const manifestFile = yield* writeSmall("manifest.json", jsonBytes(manifest(dataset, listed, request.provenance)), true)
+        return { written, files: [...listed, manifestFile], manifestFile }
+      })
+
+    const finish = (request: FinishRequest): Effect.Effect<PublishResult, PublishError> =>
+      Effect.gen(function* () {
+        if (state.finishing) return yield* publishError(versionDir, "was finished twice", A_BUG)
+        state.finishing = true
+        // Every table's last row group written first, so that no table holds rows while the others'
+        // Arrow files are written.
+        const closed = yield* Effect.try({
+          try: () => options.tables.map((table): ClosedTable => ({ table, writer: writers.get(table)!, files: writers.get(table)!.closeFiles() })),
+          catch: writeFailure(staging)
+        })
+        const csvBytes = closed.reduce((sum, { files }) => sum + files.csv.size, 0)
+        const startReadback = Effect.sync(() => new ReadbackQueue(readbackWorkers(options.readbackWorkers, csvBytes), options.beforeVerify === undefined))
+        return yield* Effect.acquireUseRelease(startReadback, (readback) => publishFiles(request, readback, closed), (readback) => Effect.promise(() => readback.close()))
+      }).pipe(
+        Effect.catchTag("PlatformError", (error) => Effect.fail(publishError(options.outDir, `could not be written (${error.message})`, CHECK_DISK))),
+        Effect.provideService(FileSystem.FileSystem, fs),
+        Effect.provideService(Path.Path, path)
+      )
+
+    const publishFiles = (request: FinishRequest, readback: ReadbackQueue, closed: ReadonlyArray<ClosedTable>) =>
+      Effect.gen(function* () {
+        const pending = new Map<string, Promise<ReadbackOutcome>>()
+        const { written, files, manifestFile } = yield* writeFiles(request, readback, pending, closed)
 
         const alreadyThere = { path: versionDir, status: "unchanged", files } satisfies PublishResult
         const refuseOverwrite = publishError(
@@ -299,17 +360,17 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         }
 
         if (options.beforeVerify !== undefined) options.beforeVerify(staging)
-        yield* verifyStaged(staging, files, written)
+        readback.start()
+        yield* Effect.promise(() => readback.readInMainThread())
+        const outcomes = new Map<string, ReadbackOutcome>()
+        for (const [file, outcome] of pending) outcomes.set(file, yield* Effect.promise(() => outcome))
+        yield* checkReadback(files, outcomes, written)
         const moved = yield* fs.rename(staging, versionDir).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
         if (moved) return { path: versionDir, status: "published", files } satisfies PublishResult
         // Another run published the same version meanwhile: accept it only if it is identical.
         if (yield* sameVersion(versionDir, manifestFile)) return alreadyThere
         return yield* refuseOverwrite
-      }).pipe(
-        Effect.catchTag("PlatformError", (error) => Effect.fail(publishError(options.outDir, `could not be written (${error.message})`, CHECK_DISK))),
-        Effect.provideService(FileSystem.FileSystem, fs),
-        Effect.provideService(Path.Path, path)
-      )
+      })
 
     return { path: versionDir, staging, append, finish } satisfies VersionWriter
   }).pipe(

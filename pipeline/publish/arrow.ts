@@ -2,6 +2,8 @@
 // its codebook description as metadata, so downstream tools see what a column means.
 import * as Arrow from "apache-arrow"
 import type { ColumnKind, Row, Table } from "../../schemas/table.ts"
+import type { TableLayout } from "./layout.ts"
+import type { ColumnChunks } from "./parquet.ts"
 import type { FileSink, WrittenFile } from "./sink.ts"
 
 // apache-arrow numbers dictionaries from a process-wide counter unless told otherwise; the column's
@@ -21,7 +23,7 @@ const arrowType = (kind: ColumnKind, position: number): Arrow.DataType => {
   }
 }
 
-export const arrowSchema = (table: Table<any>): Arrow.Schema =>
+export const arrowSchema = (table: TableLayout): Arrow.Schema =>
   new Arrow.Schema(
     table.columns.map(({ name, meta }, position) =>
       new Arrow.Field(name, arrowType(meta.kind, position), meta.nullable, new Map([["description", meta.description]]))
@@ -57,11 +59,11 @@ class DictionaryValues {
 
 /**
  * A table's Arrow IPC file, written from the table's rows read twice, in order (publish reads them back
- * from the Parquet file), so that it streams and still has one dictionary per dictionary column: first
- * the dictionary columns' values only, to `collect` (each column's distinct values, numbered in the
- * order they first appear, as a whole-table encoder numbers them); then every row, to `writeRows`, each
- * call's rows one record batch (publish gives it the Parquet file's row groups), each column's complete
- * dictionary written once, before the first batch. No delta or replacement dictionaries: readers that support neither (polars, arrow-rs
+ * from the Parquet file, a row group's columns at a time), so that it streams and still has one
+ * dictionary per dictionary column: first the dictionary columns' values only, to `collect` (each
+ * column's distinct values, numbered in the order they first appear, as a whole-table encoder numbers
+ * them); then every column, to `writeColumns`, each call's rows one record batch (publish gives it the
+ * Parquet file's row groups), each column's complete dictionary written once, before the first batch. No delta or replacement dictionaries: readers that support neither (polars, arrow-rs
  * before 2025) read the file too. Nothing is kept while the table's rows are being appended.
  */
 export class ArrowTableWriter<T extends Table<any>> {
@@ -81,19 +83,21 @@ export class ArrowTableWriter<T extends Table<any>> {
     return this.names.filter((_, i) => this.dictionaries[i] !== undefined)
   }
 
-  /** Takes the dictionary columns' values (in dictionaryColumns' order), all before any `writeRows`. */
-  collect(rows: ReadonlyArray<ArrayLike<unknown>>): void {
+  /** Takes the dictionary columns' values (in dictionaryColumns' order), all before any `writeColumns`. */
+  collect({ columns, rows }: ColumnChunks): void {
     if (this.output !== undefined) throw new Error("dictionary values collected after writing started")
     const dictionaries = this.dictionaries.filter((dictionary) => dictionary !== undefined)
-    for (const values of rows) {
-      for (let i = 0; i < dictionaries.length; i++) dictionaries[i]!.add(values[i])
+    for (let i = 0; i < dictionaries.length; i++) {
+      const dictionary = dictionaries[i]!
+      const values = columns[i]!
+      for (let row = 0; row < rows; row++) dictionary.add(values[row])
     }
   }
 
-  /** Writes rows (their values in column order) as one record batch; the table's rows in order across the calls. */
-  writeRows(rows: ReadonlyArray<ArrayLike<unknown>>): Promise<void> {
+  /** Writes rows, given as every column's values, as one record batch; the table's rows in order across the calls. */
+  writeColumns(chunks: ColumnChunks): Promise<void> {
     this.output ??= new ArrowOutput(this.schema, this.dictionaries, this.sink)
-    return this.output.writeRows(rows)
+    return this.output.writeColumns(chunks)
   }
 
   /** Finishes the file (a file of no rows has the schema and no batch). */
@@ -106,6 +110,47 @@ export class ArrowTableWriter<T extends Table<any>> {
   abandon(): void {
     this.output?.abandon()
     this.sink.abandon()
+  }
+}
+
+const appendValues = (builder: Arrow.Builder, values: ArrayLike<unknown>, rows: number): void => {
+  for (let row = 0; row < rows; row++) builder.append(values[row])
+}
+
+const hasNull = (values: ArrayLike<unknown>, rows: number): boolean => {
+  if (ArrayBuffer.isView(values)) return false
+  for (let row = 0; row < rows; row++) {
+    if (values[row] === null || values[row] === undefined) return true
+  }
+  return false
+}
+
+/** The values as the typed array Arrow stores (the same conversion a builder makes: typed array assignment). */
+const typedValues = <A extends Int32Array | Float64Array>(type: { new (length: number): A }, values: ArrayLike<unknown>, rows: number): A => {
+  if (values instanceof type && values.length === rows) return values
+  const typed = new type(rows)
+  for (let row = 0; row < rows; row++) typed[row] = values[row] as number
+  return typed
+}
+
+const dictionaryIndex = (lookup: ReadonlyMap<string, number>, value: unknown, column: string): number => {
+  const index = lookup.get(value as string)
+  if (index === undefined) throw new Error(`${column}: ${JSON.stringify(value)} is not in the column's dictionary`)
+  return index
+}
+
+/** A dictionary column's values (none missing) as their indices in the column's dictionary. */
+const dictionaryIndices = (values: ArrayLike<unknown>, rows: number, lookup: ReadonlyMap<string, number>, column: string): Int32Array => {
+  const indices = new Int32Array(rows)
+  for (let row = 0; row < rows; row++) indices[row] = dictionaryIndex(lookup, values[row], column)
+  return indices
+}
+
+/** A dictionary column's values as their indices in the column's dictionary. */
+const appendIndices = (builder: Arrow.Builder, values: ArrayLike<unknown>, rows: number, lookup: ReadonlyMap<string, number>, column: string): void => {
+  for (let row = 0; row < rows; row++) {
+    const value = values[row]
+    builder.append(value === null || value === undefined ? value : dictionaryIndex(lookup, value, column))
   }
 }
 
@@ -141,21 +186,10 @@ class ArrowOutput {
     })
   }
 
-  async writeRows(rows: ReadonlyArray<ArrayLike<unknown>>): Promise<void> {
-    const { builders, lookups } = this
-    for (const values of rows) {
-      for (let i = 0; i < builders.length; i++) {
-        const value = values[i]
-        const lookup = lookups[i]
-        if (lookup === undefined || value === null || value === undefined) builders[i]!.append(value)
-        else {
-          const index = lookup.get(value as string)
-          if (index === undefined) throw new Error(`${this.fields[i]!.name}: ${JSON.stringify(value)} is not in the column's dictionary`)
-          builders[i]!.append(index)
-        }
-      }
-    }
-    if (rows.length > 0) await this.writeBatch(rows.length)
+  async writeColumns({ columns, rows }: ColumnChunks): Promise<void> {
+    if (rows === 0) return
+    const children = this.fields.map((_, i) => this.columnData(i, columns[i]!, rows))
+    await this.writeBatch(rows, children)
   }
 
   async close(): Promise<WrittenFile> {
@@ -169,21 +203,35 @@ class ArrowOutput {
     this.writer.abort()
   }
 
-  private async writeBatch(length: number): Promise<void> {
-    const children = this.builders.map((builder, i) => {
+  /**
+   * A column of a record batch. Numbers and dictionary indices without nulls go straight into the typed
+   * array Arrow stores them in; other columns through apache-arrow's builders. Either way the file holds
+   * the same bytes: the IPC writer writes a column's values, and its validity bitmap only where there
+   * are nulls (test/publish-stream.test.ts checks them against encodeArrow's).
+   */
+  private columnData(i: number, values: ArrayLike<unknown>, rows: number): Arrow.Data {
+    const field = this.fields[i]!
+    const lookup = this.lookups[i]
+    const dictionary = this.dictionaryVectors[i]
+    if (hasNull(values, rows)) {
+      const builder = this.builders[i]!
+      if (lookup === undefined) appendValues(builder, values, rows)
+      else appendIndices(builder, values, rows, lookup, field.name)
       const data = builder.flush()
-      const dictionary = this.dictionaryVectors[i]
       if (dictionary === undefined) return data
-      return Arrow.makeData({
-        type: this.fields[i]!.type as Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>,
-        length: data.length,
-        nullCount: data.nullCount,
-        nullBitmap: data.nullBitmap,
-        data: data.values as Int32Array,
-        dictionary
-      })
-    })
-    const data = Arrow.makeData({ type: new Arrow.Struct(this.fields), length, nullCount: 0, children })
+      return Arrow.makeData({ type: field.type as Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>, length: rows, nullCount: data.nullCount, nullBitmap: data.nullBitmap, data: data.values as Int32Array, dictionary })
+    }
+    if (lookup !== undefined && dictionary !== undefined) {
+      return Arrow.makeData({ type: field.type as Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>, length: rows, nullCount: 0, data: dictionaryIndices(values, rows, lookup, field.name), dictionary })
+    }
+    if (Arrow.DataType.isInt(field.type)) return Arrow.makeData({ type: field.type, length: rows, nullCount: 0, data: typedValues(Int32Array, values, rows) })
+    if (Arrow.DataType.isFloat(field.type)) return Arrow.makeData({ type: field.type, length: rows, nullCount: 0, data: typedValues(Float64Array, values, rows) })
+    appendValues(this.builders[i]!, values, rows)
+    return this.builders[i]!.flush()
+  }
+
+  private async writeBatch(length: number, children: ReadonlyArray<Arrow.Data>): Promise<void> {
+    const data = Arrow.makeData({ type: new Arrow.Struct(this.fields), length, nullCount: 0, children: [...children] })
     this.writer.write(new Arrow.RecordBatch(this.schema, data))
     // The bytes reach the sink through the pump, on microtasks: all there by the next macrotask.
     await new Promise<void>((resolve) => setImmediate(resolve))
@@ -208,5 +256,5 @@ export const decodeArrow = (bytes: Uint8Array): ArrowContent => {
   }
 }
 
-export const expectedArrowTypes = (table: Table<any>): ReadonlyArray<string> =>
+export const expectedArrowTypes = (table: TableLayout): ReadonlyArray<string> =>
   arrowSchema(table).fields.map((field) => String(field.type))

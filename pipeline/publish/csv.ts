@@ -31,6 +31,7 @@ export const encodeCsv = <T extends Table<any>>(table: T, rows: ReadonlyArray<Ro
 const NEEDS_QUOTES = new RegExp(`[",\\r\\n]|${QUOTED_MATCH.source}`)
 
 const csvField = (value: unknown): string => {
+  if (typeof value === "number") return String(value) // never a delimiter, quote, line break or white space
   const text = encodeCell(value)
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }

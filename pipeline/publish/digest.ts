@@ -3,15 +3,19 @@
 // each file as read back; equal digests prove the file holds exactly the rows that were validated, in
 // the same order, with the same types, without keeping either side in memory.
 //
-// Encoding of one value (each self-delimiting, so the concatenation is unambiguous):
+// Encoding of one value, as bytes (each self-delimiting, so the concatenation is unambiguous):
 //   null / missing  ~
 //   true, false     T, F
-//   number          #<String(x)>;      (shortest round-trip form: equal strings ⇔ equal doubles, 0 = -0)
-//   string          "<length>:<the string>
-//   anything else   ?<typeof>:<length>:<String(x)>   (never in a valid row: it makes the digests differ)
-// and each row ends with a newline. The text is hashed as UTF-8. A string that is not well-formed
-// UTF-16 (a lone surrogate, which a UTF-8 file cannot hold: it would come back as U+FFFD) is encoded
-// instead as !<length>:<its code units in hex>, so that it never digests like the text it comes back as.
+//   number          # and the IEEE 754 double, little-endian (0 and -0 both as 0: a CSV file cannot tell
+//                   them apart)
+//   string          " , its length in UTF-16 code units (uint32, little-endian), then its UTF-8 bytes
+//   anything else   ? , then typeof and String(x), each encoded as a string   (never in a valid row: it
+//                   makes the digests differ)
+// and each row ends with a newline. A string that is not well-formed UTF-16 (a lone surrogate, which a
+// UTF-8 file cannot hold: it would come back as U+FFFD) is encoded instead as ! , its length, then its
+// code units (UTF-16LE), so that it never digests like the text it comes back as.
+//
+// Values are encoded into a buffer that is hashed when full: no string is built per value or per row.
 //
 // Rows are hashed in blocks of DIGEST_BLOCK_ROWS; the table's digest is the SHA-256 of the blocks'
 // digests. Block boundaries depend on row counts only, so two digests of the same rows agree however the
@@ -20,32 +24,22 @@ import { createHash, type Hash } from "node:crypto"
 
 const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed()
 
-const codeUnits = (text: string): string => {
-  let hex = ""
-  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, "0")
-  return hex
-}
+const NULL = 0x7e // ~
+const TRUE = 0x54 // T
+const FALSE = 0x46 // F
+const NUMBER = 0x23 // #
+const STRING = 0x22 // "
+const ILL_FORMED = 0x21 // !
+const OTHER = 0x3f // ?
+const ROW_END = 0x0a // \n
 
-export const encodeValue = (value: unknown): string => {
-  if (value === null || value === undefined) return "~"
-  switch (typeof value) {
-    case "string":
-      return isWellFormed(value) ? `"${value.length}:${value}` : `!${value.length}:${codeUnits(value)}`
-    case "number":
-      return `#${value};`
-    case "boolean":
-      return value ? "T" : "F"
-    default: {
-      const text = String(value)
-      return `?${typeof value}:${text.length}:${text}`
-    }
-  }
-}
+/** Strings up to this long are copied a character at a time while they are ASCII (cheaper than a native call). */
+const SHORT_STRING = 24
 
 export const DIGEST_BLOCK_ROWS = 4096
 
-/** Characters buffered before they are hashed: few native calls, bounded memory. */
-const PENDING_CHARS = 1 << 16
+/** Bytes encoded before they are hashed: few native calls, bounded memory. */
+const BUFFER_BYTES = 1 << 17
 
 export interface TableDigest {
   /** Hex SHA-256 of the block digests. */
@@ -58,7 +52,8 @@ export interface TableDigest {
 export class RowDigest {
   private block: Hash = createHash("sha256")
   private readonly blocks: Array<string> = []
-  private pending = ""
+  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES)
+  private used = 0
   private rowsInBlock = 0
   private done = false
   /** Rows added so far. */
@@ -66,21 +61,21 @@ export class RowDigest {
 
   /** A row given as an object, read by the column names. */
   addRecord(record: Readonly<Record<string, unknown>>, columns: ReadonlyArray<string>): void {
-    let line = ""
-    for (const name of columns) line += encodeValue(record[name])
-    this.addLine(line)
+    this.checkOpen()
+    for (let i = 0; i < columns.length; i++) this.addValue(record[columns[i]!])
+    this.endRow()
   }
 
   /** A row given as its values in column order. */
   addValues(values: ArrayLike<unknown>): void {
-    let line = ""
-    for (let i = 0; i < values.length; i++) line += encodeValue(values[i])
-    this.addLine(line)
+    this.checkOpen()
+    for (let i = 0; i < values.length; i++) this.addValue(values[i])
+    this.endRow()
   }
 
   /** The digest of everything added; nothing can be added after. */
   result(): TableDigest {
-    if (this.done) throw new Error("the row digest is already finished")
+    this.checkOpen()
     this.done = true
     if (this.rowsInBlock > 0) this.endBlock()
     const whole = createHash("sha256")
@@ -88,21 +83,100 @@ export class RowDigest {
     return { sha256: whole.digest("hex"), rows: this.rows, blocks: this.blocks }
   }
 
-  private addLine(line: string): void {
+  private checkOpen(): void {
     if (this.done) throw new Error("the row digest is already finished")
-    this.pending += `${line}\n`
-    this.rows++
-    if (++this.rowsInBlock === DIGEST_BLOCK_ROWS) this.endBlock()
-    else if (this.pending.length >= PENDING_CHARS) this.hashPending()
   }
 
-  private hashPending(): void {
-    this.block.update(this.pending, "utf8")
-    this.pending = ""
+  private addValue(value: unknown): void {
+    if (value === null || value === undefined) return this.addByte(NULL)
+    switch (typeof value) {
+      case "string":
+        return this.addString(value)
+      case "number":
+        return this.addNumber(value)
+      case "boolean":
+        return this.addByte(value ? TRUE : FALSE)
+      default:
+        this.addByte(OTHER)
+        this.addString(typeof value)
+        return this.addString(String(value))
+    }
+  }
+
+  private addByte(byte: number): void {
+    if (this.used === BUFFER_BYTES) this.hashBuffer()
+    this.buffer[this.used++] = byte
+  }
+
+  private addNumber(value: number): void {
+    this.reserve(9)
+    this.buffer[this.used] = NUMBER
+    this.buffer.writeDoubleLE(value === 0 ? 0 : value, this.used + 1)
+    this.used += 9
+  }
+
+  private addString(text: string): void {
+    const length = text.length
+    if (length <= SHORT_STRING && this.addShortAscii(text)) return
+    if (!isWellFormed(text)) return this.addIllFormed(text)
+    const header = this.reserve(5)
+    this.buffer[header] = STRING
+    this.buffer.writeUInt32LE(length, header + 1)
+    this.used += 5
+    if (length * 3 <= BUFFER_BYTES - this.used) this.used += this.buffer.write(text, this.used, "utf8")
+    else if (length * 3 <= BUFFER_BYTES) {
+      this.hashBuffer()
+      this.used = this.buffer.write(text, 0, "utf8")
+    } else {
+      this.hashBuffer()
+      this.block.update(text, "utf8")
+    }
+  }
+
+  /** Encodes a short string if it is ASCII (always well-formed, one byte a character); false if it is not. */
+  private addShortAscii(text: string): boolean {
+    const start = this.reserve(5 + text.length)
+    const { buffer } = this
+    let at = start + 5
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      if (code >= 0x80) return false // nothing written: `used` has not moved
+      buffer[at++] = code
+    }
+    buffer[start] = STRING
+    buffer.writeUInt32LE(text.length, start + 1)
+    this.used = at
+    return true
+  }
+
+  private addIllFormed(text: string): void {
+    const header = this.reserve(5)
+    this.buffer[header] = ILL_FORMED
+    this.buffer.writeUInt32LE(text.length, header + 1)
+    this.used += 5
+    this.hashBuffer()
+    this.block.update(Buffer.from(text, "utf16le"))
+  }
+
+  /** Makes room for `bytes` more bytes (at most the buffer's size); returns where they go. */
+  private reserve(bytes: number): number {
+    if (this.used + bytes > BUFFER_BYTES) this.hashBuffer()
+    return this.used
+  }
+
+  private endRow(): void {
+    this.addByte(ROW_END)
+    this.rows++
+    if (++this.rowsInBlock === DIGEST_BLOCK_ROWS) this.endBlock()
+  }
+
+  private hashBuffer(): void {
+    if (this.used > 0) this.block.update(this.buffer.subarray(0, this.used))
+    this.used = 0
   }
 
   private endBlock(): void {
-    this.hashPending()
+    this.hashBuffer()
     this.blocks.push(this.block.digest("hex"))
     this.block = createHash("sha256")
     this.rowsInBlock = 0

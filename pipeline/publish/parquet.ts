@@ -14,10 +14,11 @@
 // Parquet reader). The file's key-value metadata holds the table's name and description; created_by
 // names no version and there are no timestamps, so the same rows give the same bytes.
 import { open } from "node:fs/promises"
-import { type AsyncBuffer, parquetMetadata, parquetMetadataAsync, parquetRead, parquetReadObjects, type SchemaElement } from "hyparquet"
+import { type AsyncBuffer, type ColumnData, type FileMetaData, parquetMetadata, parquetMetadataAsync, parquetRead, parquetReadObjects, type SchemaElement } from "hyparquet"
 import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from "hyparquet-writer"
 import type { ColumnMeta, Row, Table } from "../../schemas/table.ts"
 import { checkRecords, type ReadbackProblem } from "./readback.ts"
+import type { TableLayout } from "./layout.ts"
 import type { FileSink, WrittenFile } from "./sink.ts"
 
 /**
@@ -95,7 +96,7 @@ const parquetSchema = (table: Table<any>): Array<SchemaElement> => [
 const typeLabel = (element: SchemaElement): string =>
   element.logical_type === undefined ? String(element.type) : `${element.type}/${element.logical_type.type}`
 
-export const parquetTypes = (table: Table<any>): ReadonlyArray<string> =>
+export const parquetTypes = (table: TableLayout): ReadonlyArray<string> =>
   table.columns.map(({ name, meta }) => typeLabel(schemaElement(name, meta)))
 
 const columnSources = (table: Table<any>, columns: ReadonlyArray<Array<unknown>>): Array<ColumnSource> =>
@@ -234,19 +235,53 @@ export const withParquetFile = async <A>(path: string, use: (file: AsyncBuffer) 
   }
 }
 
+/** A row group's columns (or some of them): each column's values, by row. */
+export interface ColumnChunks {
+  readonly columns: ReadonlyArray<ArrayLike<unknown>>
+  readonly rows: number
+}
+
 /**
- * Some columns of a Parquet file on disk, a row group at a time: each group's rows (the columns' values,
- * in the order asked) are handed to `onRows`, in order.
+ * Some columns of rows rowStart..rowEnd (one row group) of a Parquet file, as hyparquet decodes them,
+ * column by column (no row is assembled): each column's one decoded chunk as it is, or its chunks copied
+ * into one array where there are several.
  */
-export const scanParquetColumns = (path: string, columns: ReadonlyArray<string>, onRows: (rows: Array<ArrayLike<unknown>>) => void): Promise<void> =>
-  columns.length === 0
+export const readColumnChunks = async (
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  rowStart: number,
+  rowEnd: number,
+  names: ReadonlyArray<string>
+): Promise<ColumnChunks> => {
+  const chunks = new Map<string, Array<ColumnData>>(names.map((name) => [name, []]))
+  await parquetRead({ file, metadata, columns: [...names], rowStart, rowEnd, onChunk: (chunk) => chunks.get(chunk.columnName)?.push(chunk) })
+  const rows = rowEnd - rowStart
+  const columns = names.map((name) => {
+    const [first, ...more] = chunks.get(name)!
+    if (first !== undefined && more.length === 0 && first.rowStart === rowStart && first.columnData.length === rows) return first.columnData
+    const values = new Array<unknown>(rows)
+    for (const { columnData, rowStart: chunkStart } of chunks.get(name)!) {
+      const end = Math.min(rowEnd, chunkStart + columnData.length)
+      for (let row = Math.max(rowStart, chunkStart); row < end; row++) values[row - rowStart] = columnData[row - chunkStart]
+    }
+    return values
+  })
+  return { columns, rows }
+}
+
+/**
+ * Some columns of a Parquet file on disk, a row group at a time: each group's columns (in the order
+ * asked) are handed to `onColumns`, in order.
+ */
+export const scanParquetColumns = (path: string, names: ReadonlyArray<string>, onColumns: (chunks: ColumnChunks) => void): Promise<void> =>
+  names.length === 0
     ? Promise.resolve()
     : withParquetFile(path, async (file) => {
       const metadata = await parquetMetadataAsync(file)
       let rowStart = 0
       for (const group of metadata.row_groups) {
         const rowEnd = rowStart + Number(group.num_rows)
-        await parquetRead({ file, metadata, columns: [...columns], rowStart, rowEnd, onComplete: onRows })
+        onColumns(await readColumnChunks(file, metadata, rowStart, rowEnd, names))
         rowStart = rowEnd
       }
     })

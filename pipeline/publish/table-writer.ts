@@ -1,9 +1,11 @@
 // One table's three files (CSV, Arrow, Parquet), written as rows are appended. Each row is validated
-// against the table's schema once, here, on its way into the files (the check "always at publish"), and
-// must not come before the previous row in the table's declared order; then it is digested (digest.ts)
-// and written to the CSV and Parquet files. On close, the Parquet file is read back a row group at a
-// time, twice: its dictionary columns, for the Arrow file's dictionaries; then every row, whose digest is
-// the Parquet file's read-back check, each row group becoming one of the Arrow file's record batches.
+// against the table's schema once, here, on its way into the files (the check "always at publish": the
+// table's column predicates, and its schema's decoder for any row they turn down, to accept it after all
+// or say what is wrong), and must not come before the previous row in the table's declared order; then
+// it is digested (digest.ts) and written to the CSV and Parquet files. On close, the Parquet file is read
+// back a row group at a time, twice: its dictionary columns, for the Arrow file's dictionaries; then
+// every column, whose rows' digest is the Parquet file's read-back check, each row group becoming one of
+// the Arrow file's record batches.
 // Memory is bounded by a row group (ROW_GROUP_LIMITS) while rows are appended; on close, one table's
 // dictionaries are added.
 import { join } from "node:path"
@@ -27,6 +29,14 @@ export interface WrittenTable {
   readonly parquetContent: FileContent
 }
 
+/** A table's CSV and Parquet files, finished; its Arrow file is written next, from the Parquet file. */
+export interface ClosedFiles {
+  /** Of the rows appended. */
+  readonly digest: TableDigest
+  readonly csv: WrittenFile
+  readonly parquet: WrittenFile
+}
+
 /** The Parquet file did not read back, so the Arrow file could not be written from it. */
 export class ParquetUnreadable extends Error {
   constructor(readonly problem: ReadbackProblem) {
@@ -45,6 +55,14 @@ export class RowRejected extends Error {
 const keyOf = (table: Table<any>, row: Record<string, unknown>): string =>
   table.primaryKey.map((key) => `${key}=${JSON.stringify(row[key] ?? null)}`).join(", ")
 
+/** Why the table's schema rejects the row, or undefined if it accepts it after all. */
+const schemaRejection = (table: Table<any>, row: Record<string, unknown>, number: number): RowRejected | undefined => {
+  const decoded = table.decodeRow(row)
+  if (Result.isSuccess(decoded)) return undefined
+  const problem = firstProblem(decoded.failure)
+  return new RowRejected(table.name, number, `(${keyOf(table, row)}) failed its schema at ${problem.field === "" ? "the row" : problem.field}: ${problem.message}`)
+}
+
 export class TableWriter<T extends Table<any> = Table<any>> {
   private readonly csv: CsvTableWriter<T>
   private readonly arrow: ArrowTableWriter<T>
@@ -55,7 +73,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private readonly parquetPath: string
   private previous: Row<T> | undefined
   private closed = false
-  private filesClosed: { readonly csv: WrittenFile; readonly parquet: WrittenFile } | undefined
+  private filesClosed: ClosedFiles | undefined
 
   constructor(readonly table: T, dir: string, limits: RowGroupLimits = ROW_GROUP_LIMITS) {
     this.parquetPath = join(dir, tableFile(table, "parquet"))
@@ -93,10 +111,9 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     let failure: RowRejected | undefined
     for (const row of rows) {
       const number = this.digest.rows
-      const decoded = table.decodeRow(row)
-      if (Result.isFailure(decoded)) {
-        const problem = firstProblem(decoded.failure)
-        failure = new RowRejected(table.name, number, `(${keyOf(table, row)}) failed its schema at ${problem.field === "" ? "the row" : problem.field}: ${problem.message}`)
+      const rejection = table.passesColumnChecks(row) ? undefined : schemaRejection(table, row, number)
+      if (rejection !== undefined) {
+        failure = rejection
         break
       }
       if (this.previous !== undefined && this.compare(this.previous, row) > 0) {
@@ -121,11 +138,12 @@ export class TableWriter<T extends Table<any> = Table<any>> {
    * Finishes the CSV and Parquet files (writing the last row group: the table then holds no rows in
    * memory); the table takes no more rows. `close` then writes the Arrow file.
    */
-  closeFiles(): void {
-    if (this.filesClosed !== undefined) return
+  closeFiles(): ClosedFiles {
+    if (this.filesClosed !== undefined) return this.filesClosed
     this.closed = true
     this.previous = undefined
-    this.filesClosed = { csv: this.csv.close(), parquet: this.parquet.close() }
+    this.filesClosed = { digest: this.digest.result(), csv: this.csv.close(), parquet: this.parquet.close() }
+    return this.filesClosed
   }
 
   /**
@@ -133,16 +151,15 @@ export class TableWriter<T extends Table<any> = Table<any>> {
    * file does not read back.
    */
   async close(): Promise<WrittenTable> {
-    this.closeFiles()
-    const { csv, parquet } = this.filesClosed!
+    const { digest, csv, parquet } = this.closeFiles()
     const file = tableFile(this.table, "parquet")
-    await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, (rows) => this.arrow.collect(rows)).catch((error: unknown) => {
+    await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, (chunks) => this.arrow.collect(chunks)).catch((error: unknown) => {
       throw new ParquetUnreadable({ file, problem: `could not be read as Parquet (${error instanceof Error ? error.message : String(error)})` })
     })
-    const parquetContent = await readParquetContent(this.table, file, this.parquetPath, (rows) => this.arrow.writeRows(rows))
+    const parquetContent = await readParquetContent(this.table, file, this.parquetPath, (chunks) => this.arrow.writeColumns(chunks))
     if ("problem" in parquetContent) throw new ParquetUnreadable(parquetContent.problem)
     const arrow = await this.arrow.close()
-    return { table: this.table, digest: this.digest.result(), files: { csv, arrow, parquet }, parquetContent }
+    return { table: this.table, digest, files: { csv, arrow, parquet }, parquetContent }
   }
 
   /** Leaves the files unfinished, closing what is open (after a failure: the staging folder goes next). */

@@ -1,21 +1,15 @@
 // Reads a written table back from each of its files, as a researcher's tools would, without holding
-// the file in memory: CSV through csv-parse's stream, Arrow a record batch at a time, Parquet a row
-// group at a time. Each file's rows are digested (digest.ts) and the digest must equal the one taken
-// from the rows when they were appended, after validation: the file then holds exactly those rows.
-import { open } from "node:fs/promises"
-import { createReadStream } from "node:fs"
-import * as Arrow from "apache-arrow"
-import { parse } from "csv-parse"
-import { parquetMetadataAsync, parquetRead } from "hyparquet"
-import type { Table } from "../../schemas/table.ts"
-import { expectedArrowTypes } from "./arrow.ts"
-import { decodeCell } from "./csv.ts"
-import { DIGEST_BLOCK_ROWS, RowDigest, type TableDigest } from "./digest.ts"
-import { parquetTypes, withParquetFile } from "./parquet.ts"
+// the file in memory: CSV and Arrow as content.ts reads them, Parquet a row group at a time. Each file's
+// rows are digested (digest.ts) and the digest must equal the one taken from the rows when they were
+// appended, after validation: the file then holds exactly those rows.
+import { parquetMetadataAsync } from "hyparquet"
+import type { TableLayout } from "./layout.ts"
+import { compareContent, type FileContent, firstRowNumber, readArrowContent, readCsvContent, schemaProblem, type TableFormat, tableFile } from "./content.ts"
+import { RowDigest, type TableDigest } from "./digest.ts"
+import { type ColumnChunks, parquetTypes, readColumnChunks, withParquetFile } from "./parquet.ts"
 import type { ReadbackProblem } from "./readback.ts"
 
-/** What a file held: its rows' digest, or the first thing wrong with it. */
-export type FileContent = { readonly digest: TableDigest } | { readonly problem: ReadbackProblem }
+export { compareContent, type FileContent, readArrowContent, readCsvContent, type TableFormat, tableFile } from "./content.ts"
 
 /** An error of the consumer of the rows read, passed through as it is. */
 class Downstream extends Error {
@@ -24,100 +18,24 @@ class Downstream extends Error {
   }
 }
 
-class Stop extends Error {
-  constructor(readonly problem: ReadbackProblem) {
-    super(problem.problem)
-  }
-}
-
-const schemaProblem = (file: string, actual: ReadonlyArray<string>, wanted: ReadonlyArray<string>): ReadbackProblem | undefined =>
-  actual.length === wanted.length && actual.every((entry, i) => entry === wanted[i])
-    ? undefined
-    : { file, problem: `schema is ${actual.join(", ")}, expected ${wanted.join(", ")}` }
-
-/** The CSV file's header and records, cells decoded by the column kinds. `file` names it in problems. */
-export const readCsvContent = async (table: Table<any>, file: string, path: string): Promise<FileContent> => {
-  const digest = new RowDigest()
-  const columns = table.columns.map(({ name }) => name)
-  const metas = table.columns.map(({ meta }) => meta)
-  const values: Array<unknown> = new Array(metas.length)
-  let header = true
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const source = createReadStream(path)
-      const parser = parse({ relax_column_count: false })
-      const fail = (error: unknown) => {
-        source.destroy()
-        parser.destroy()
-        reject(error)
-      }
-      parser.on("readable", () => {
-        let cells: Array<string> | null
-        while ((cells = parser.read() as Array<string> | null) !== null) {
-          if (header) {
-            header = false
-            if (cells.length !== columns.length || cells.some((cell, i) => cell !== columns[i])) {
-              return fail(new Stop({ file, row: 1, problem: `header is ${cells.join(",")}, expected ${columns.join(",")}` }))
-            }
-            continue
-          }
-          for (let i = 0; i < metas.length; i++) values[i] = decodeCell(cells[i] ?? "", metas[i]!)
-          digest.addValues(values)
-        }
-      })
-      parser.on("error", fail)
-      parser.on("end", resolve)
-      source.on("error", fail)
-      source.pipe(parser)
-    })
-  } catch (error) {
-    if (error instanceof Stop) return { problem: error.problem }
-    return { problem: { file, problem: `is not valid CSV (${error instanceof Error ? error.message : String(error)})` } }
-  }
-  if (header) return { problem: { file, row: 1, problem: "has no header" } }
-  return { digest: digest.result() }
-}
-
-/** The Arrow file's schema and rows, a record batch at a time. */
-export const readArrowContent = async (table: Table<any>, file: string, path: string): Promise<FileContent> => {
-  const handle = await open(path, "r")
-  try {
-    const reader = await Arrow.RecordBatchReader.from(handle)
-    await reader.open()
-    if (!reader.isFile()) return { problem: { file, problem: "is not in the Arrow IPC file format" } }
-    const types = expectedArrowTypes(table)
-    const problem = schemaProblem(
-      file,
-      reader.schema.fields.map((field) => `${field.name}:${String(field.type)}`),
-      table.columns.map(({ name }, i) => `${name}:${types[i]}`)
-    )
-    if (problem !== undefined) return { problem }
-    const digest = new RowDigest()
-    const values: Array<unknown> = new Array(table.columns.length)
-    for await (const batch of reader) {
-      const vectors = table.columns.map((_, i) => batch.getChildAt(i)!)
-      for (let row = 0; row < batch.numRows; row++) {
-        for (let i = 0; i < vectors.length; i++) values[i] = vectors[i]!.get(row)
-        digest.addValues(values)
-      }
-    }
-    return { digest: digest.result() }
-  } catch (error) {
-    return { problem: { file, problem: `could not be read as Arrow (${error instanceof Error ? error.message : String(error)})` } }
-  } finally {
-    await handle.close()
+/** Digests the rows of a row group given as columns. */
+const digestColumns = (digest: RowDigest, { columns, rows }: ColumnChunks): void => {
+  const values = new Array<unknown>(columns.length)
+  for (let row = 0; row < rows; row++) {
+    for (let i = 0; i < columns.length; i++) values[i] = columns[i]![row]
+    digest.addValues(values)
   }
 }
 
 /**
- * The Parquet file's schema and rows, a row group at a time; each group's rows (values in column
- * order) are also handed to `onRows`, in order (publish writes the Arrow file from them).
+ * The Parquet file's schema and rows, a row group at a time; each group's columns (in the table's
+ * order) are also handed to `onColumns`, in order (publish writes the Arrow file from them).
  */
 export const readParquetContent = async (
-  table: Table<any>,
+  table: TableLayout,
   file: string,
   path: string,
-  onRows?: (rows: ReadonlyArray<ArrayLike<unknown>>) => Promise<void>
+  onColumns?: (chunks: ColumnChunks) => Promise<void>
 ): Promise<FileContent> => {
   try {
     return await withParquetFile(path, async (buffer): Promise<FileContent> => {
@@ -133,15 +51,15 @@ export const readParquetContent = async (
       )
       if (problem !== undefined) return { problem }
       const digest = new RowDigest()
+      const names = table.columns.map(({ name }) => name)
       let rowStart = 0
       for (const group of metadata.row_groups) {
         const rowEnd = rowStart + Number(group.num_rows)
-        let rows: Array<ArrayLike<unknown>> = []
-        await parquetRead({ file: buffer, metadata, rowStart, rowEnd, onComplete: (read: Array<ArrayLike<unknown>>) => (rows = read) })
-        for (const row of rows) digest.addValues(row)
-        if (onRows !== undefined) {
+        const chunks = await readColumnChunks(buffer, metadata, rowStart, rowEnd, names)
+        digestColumns(digest, chunks)
+        if (onColumns !== undefined) {
           try {
-            await onRows(rows)
+            await onColumns(chunks)
           } catch (error) {
             throw new Downstream(error)
           }
@@ -156,37 +74,14 @@ export const readParquetContent = async (
   }
 }
 
-/**
- * Compares what a file held with the rows appended. `firstRowNumber` is how the format numbers its
- * first data row (2 for CSV under its header, 0 for records), to name where the first difference lies.
- */
-export const compareContent = (file: string, content: FileContent, expected: TableDigest, firstRowNumber: number): ReadbackProblem | undefined => {
-  if ("problem" in content) return content.problem
-  const { digest } = content
-  if (digest.rows !== expected.rows) return { file, problem: `has ${digest.rows} rows, expected ${expected.rows}` }
-  if (digest.sha256 === expected.sha256) return undefined
-  const block = expected.blocks.findIndex((hash, i) => digest.blocks[i] !== hash)
-  const first = Math.max(block, 0) * DIGEST_BLOCK_ROWS
-  const last = Math.min(first + DIGEST_BLOCK_ROWS, expected.rows) - 1
-  return {
-    file,
-    row: first + firstRowNumber,
-    problem: `differs from the rows the pipeline produced and validated (in rows ${first + firstRowNumber}–${last + firstRowNumber})`
-  }
-}
-
-export type TableFormat = "csv" | "arrow" | "parquet"
-
-export const tableFile = (table: Table<any>, format: TableFormat): string => `${format}/${table.name}.${format}`
-
-const readers: Record<TableFormat, (table: Table<any>, file: string, path: string) => Promise<FileContent>> = {
+const readers: Record<TableFormat, (table: TableLayout, file: string, path: string) => Promise<FileContent>> = {
   csv: readCsvContent,
   arrow: readArrowContent,
   parquet: readParquetContent
 }
 
 /** Reads one of a table's files back (`path` on disk) and checks it holds the rows digested as `expected`. */
-export const verifyTableFile = async (table: Table<any>, format: TableFormat, path: string, expected: TableDigest): Promise<ReadbackProblem | undefined> => {
+export const verifyTableFile = async (table: TableLayout, format: TableFormat, path: string, expected: TableDigest): Promise<ReadbackProblem | undefined> => {
   const file = tableFile(table, format)
-  return compareContent(file, await readers[format](table, file, path), expected, format === "csv" ? 2 : 0)
+  return compareContent(file, await readers[format](table, file, path), expected, firstRowNumber(format))
 }

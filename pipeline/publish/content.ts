@@ -1,0 +1,164 @@
+// A table's CSV or Arrow file read back, as a researcher's tools would, without holding the file in
+// memory: CSV through csv-parse's stream, Arrow a record batch at a time. The file's rows are digested
+// (digest.ts) and the digest must equal the one taken from the rows when they were appended, after
+// validation: the file then holds exactly those rows. Read in worker threads too (readback-job.ts),
+// this module imports neither Effect nor the Parquet writer, which would slow each worker's start.
+import { open } from "node:fs/promises"
+import { createReadStream } from "node:fs"
+import * as Arrow from "apache-arrow"
+import { parse } from "csv-parse"
+import type { TableLayout } from "./layout.ts"
+import { expectedArrowTypes } from "./arrow.ts"
+import { decodeCell } from "./csv.ts"
+import { DIGEST_BLOCK_ROWS, RowDigest, type TableDigest } from "./digest.ts"
+import type { ReadbackProblem } from "./readback.ts"
+
+/** What a file held: its rows' digest, or the first thing wrong with it. */
+export type FileContent = { readonly digest: TableDigest } | { readonly problem: ReadbackProblem }
+
+class Stop extends Error {
+  constructor(readonly problem: ReadbackProblem) {
+    super(problem.problem)
+  }
+}
+
+export const schemaProblem = (file: string, actual: ReadonlyArray<string>, wanted: ReadonlyArray<string>): ReadbackProblem | undefined =>
+  actual.length === wanted.length && actual.every((entry, i) => entry === wanted[i])
+    ? undefined
+    : { file, problem: `schema is ${actual.join(", ")}, expected ${wanted.join(", ")}` }
+
+/** Bytes read from a file at a time: few stream events, little memory. */
+const READ_CHUNK_BYTES = 1 << 18
+
+/** The CSV file's header and records, cells decoded by the column kinds. `file` names it in problems. */
+export const readCsvContent = async (table: TableLayout, file: string, path: string): Promise<FileContent> => {
+  const digest = new RowDigest()
+  const columns = table.columns.map(({ name }) => name)
+  const metas = table.columns.map(({ meta }) => meta)
+  const values: Array<unknown> = new Array(metas.length)
+  let header = true
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const source = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })
+      const parser = parse({ relax_column_count: false })
+      const fail = (error: unknown) => {
+        source.destroy()
+        parser.destroy()
+        reject(error)
+      }
+      parser.on("readable", () => {
+        let cells: Array<string> | null
+        while ((cells = parser.read() as Array<string> | null) !== null) {
+          if (header) {
+            header = false
+            if (cells.length !== columns.length || cells.some((cell, i) => cell !== columns[i])) {
+              return fail(new Stop({ file, row: 1, problem: `header is ${cells.join(",")}, expected ${columns.join(",")}` }))
+            }
+            continue
+          }
+          for (let i = 0; i < metas.length; i++) values[i] = decodeCell(cells[i] ?? "", metas[i]!)
+          digest.addValues(values)
+        }
+      })
+      parser.on("error", fail)
+      parser.on("end", resolve)
+      source.on("error", fail)
+      source.pipe(parser)
+    })
+  } catch (error) {
+    if (error instanceof Stop) return { problem: error.problem }
+    return { problem: { file, problem: `is not valid CSV (${error instanceof Error ? error.message : String(error)})` } }
+  }
+  if (header) return { problem: { file, row: 1, problem: "has no header" } }
+  return { digest: digest.result() }
+}
+
+/** A dictionary's values, decoded once for all the indices that point into it. */
+const dictionaryValues = new WeakMap<Arrow.Vector, ReadonlyArray<unknown>>()
+
+const decodedDictionary = (dictionary: Arrow.Vector): ReadonlyArray<unknown> => {
+  let values = dictionaryValues.get(dictionary)
+  if (values === undefined) {
+    values = [...dictionary]
+    dictionaryValues.set(dictionary, values)
+  }
+  return values
+}
+
+/**
+ * A record batch's column, its values by row, as apache-arrow reads them: numbers without nulls as the
+ * typed array they are stored in, a dictionary column through its dictionary decoded once (rather than
+ * once a row), the others value by value.
+ */
+const columnValues = (vector: Arrow.Vector): ArrayLike<unknown> => {
+  if (vector.data.length !== 1) return [...vector]
+  const data = vector.data[0]!
+  if (Arrow.DataType.isDictionary(vector.type)) {
+    const dictionary = decodedDictionary(data.dictionary!)
+    const indices = data.values as Int32Array
+    const values = new Array<unknown>(data.length)
+    const hasNulls = data.nullCount > 0
+    for (let row = 0; row < data.length; row++) values[row] = !hasNulls || data.getValid(row) ? dictionary[indices[row]!] : null
+    return values
+  }
+  if ((Arrow.DataType.isInt(vector.type) || Arrow.DataType.isFloat(vector.type)) && vector.nullCount === 0) return vector.toArray()
+  return [...vector]
+}
+
+/** The Arrow file's schema and rows, a record batch at a time. */
+export const readArrowContent = async (table: TableLayout, file: string, path: string): Promise<FileContent> => {
+  const handle = await open(path, "r")
+  try {
+    const reader = await Arrow.RecordBatchReader.from(handle)
+    await reader.open()
+    if (!reader.isFile()) return { problem: { file, problem: "is not in the Arrow IPC file format" } }
+    const types = expectedArrowTypes(table)
+    const problem = schemaProblem(
+      file,
+      reader.schema.fields.map((field) => `${field.name}:${String(field.type)}`),
+      table.columns.map(({ name }, i) => `${name}:${types[i]}`)
+    )
+    if (problem !== undefined) return { problem }
+    const digest = new RowDigest()
+    const values: Array<unknown> = new Array(table.columns.length)
+    for await (const batch of reader) {
+      const columns = table.columns.map((_, i) => columnValues(batch.getChildAt(i)!))
+      for (let row = 0; row < batch.numRows; row++) {
+        for (let i = 0; i < columns.length; i++) values[i] = columns[i]![row]
+        digest.addValues(values)
+      }
+    }
+    return { digest: digest.result() }
+  } catch (error) {
+    return { problem: { file, problem: `could not be read as Arrow (${error instanceof Error ? error.message : String(error)})` } }
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Compares what a file held with the rows appended. `firstRowNumber` is how the format numbers its
+ * first data row (2 for CSV under its header, 0 for records), to name where the first difference lies.
+ */
+export const compareContent = (file: string, content: FileContent, expected: TableDigest, firstRowNumber: number): ReadbackProblem | undefined => {
+  if ("problem" in content) return content.problem
+  const { digest } = content
+  if (digest.rows !== expected.rows) return { file, problem: `has ${digest.rows} rows, expected ${expected.rows}` }
+  if (digest.sha256 === expected.sha256) return undefined
+  const block = expected.blocks.findIndex((hash, i) => digest.blocks[i] !== hash)
+  const first = Math.max(block, 0) * DIGEST_BLOCK_ROWS
+  const last = Math.min(first + DIGEST_BLOCK_ROWS, expected.rows) - 1
+  return {
+    file,
+    row: first + firstRowNumber,
+    problem: `differs from the rows the pipeline produced and validated (in rows ${first + firstRowNumber}–${last + firstRowNumber})`
+  }
+}
+
+export type TableFormat = "csv" | "arrow" | "parquet"
+
+/** How the format numbers its first data row: 2 for CSV, under its header; 0 for records. */
+export const firstRowNumber = (format: TableFormat): number => (format === "csv" ? 2 : 0)
+
+export const tableFile = (table: Pick<TableLayout, "name">, format: TableFormat): string => `${format}/${table.name}.${format}`
+
