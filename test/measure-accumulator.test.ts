@@ -15,6 +15,11 @@ import {
   mergeAccumulators
 } from "../pipeline/measure/index.ts"
 import { referenceAggregate } from "./measure-reference.ts"
+import { gatherDocuments, packDocuments } from "../pipeline/measure/bootstrap.ts"
+import { intervalsOfUnits, splitByCost, unitBootstrapSetup, unitsToBootstrap } from "../pipeline/measure/bootstrap-units.ts"
+import { unitIntervals } from "../pipeline/measure/frames.ts"
+import { membersByGroup } from "../pipeline/measure/groups.ts"
+import { createRecordNames, documentRecord, frameNumbers } from "../pipeline/measure/record.ts"
 import { TermCounts } from "../pipeline/measure/term-counts.ts"
 import { annotatedDocument, syntheticMeasures } from "../pipeline/measure/testing.ts"
 import { decodeFrames } from "../schemas/inputs/frames.ts"
@@ -260,6 +265,126 @@ describe("partial results of shards", () => {
     expect(() => accumulatorFromJSON(codebooks, broken)).toThrow(/terms\[0\]\.counts has/)
     const unsorted = { ...partial, documents: [...partial.documents].reverse() }
     expect(() => accumulatorFromJSON(codebooks, unsorted)).toThrow(/not sorted by doc_id/)
+  })
+})
+
+describe("the bootstrap off the main thread", () => {
+  const documents = synthetic(90, 5, { outlets: 5 })
+  const seedCorpus = (settings: { resamples?: number; seed?: number } = {}) => {
+    const textsDir = new URL("../raw/texts/", import.meta.url)
+    return readdirSync(textsDir)
+      .sort()
+      .map((file, i) => {
+        const docId = file.replace(/\.txt$/, "")
+        const measures = measureDocument(annotatedDocument(docId, readFileSync(new URL(file, textsDir), "utf8")), codebooks, settings)
+        return { groups: { doc_id: docId, outlet: `outlet-${i % 3}`, country: `C${i % 2}`, camp: i < 2 ? "a" : "b" }, measures }
+      })
+  }
+  const withoutIntervals = (input: ReadonlyArray<Measured>): Array<Measured> =>
+    input.map(({ groups, measures: { frame_intervals: _, ...measures } }) => ({ groups, measures }))
+  const accumulateWith = (input: ReadonlyArray<Measured>, settings: { resamples: number; seed: number }) => {
+    const accumulator = createMeasureAccumulator(codebooks, settings)
+    for (const { groups, measures } of input) accumulator.add(groups, measures)
+    return accumulator
+  }
+
+  it("measureDocument carries the document's own intervals; the tables and partial are those of working them out on add", () => {
+    const settings = { resamples: 60, seed: 9 }
+    const carried = seedCorpus(settings)
+    expect(carried[0]!.measures.frame_intervals).toMatchObject({ ...settings, frame_ids: ["diplomacy", "hegemony", "military"] })
+    const expected = accumulateWith(withoutIntervals(carried), settings)
+    // through JSON, as from a worker thread
+    const actual = accumulateWith(JSON.parse(JSON.stringify(carried)) as Array<Measured>, settings)
+    expect(sha256(actual.toJSON())).toBe(sha256(expected.toJSON()))
+    expectSameTables(actual.finish(), expected.finish())
+    expectSameTables(actual.finish(), referenceAggregate(carried, { codebooks, ...settings }))
+    // and they are taken, not worked out again
+    const [first, ...rest] = carried
+    const marked = { ...first!.measures, frame_intervals: { ...first!.measures.frame_intervals!, bounds: [1, 2, 3, 4, 5, 6] } }
+    const scores = accumulateWith([{ groups: first!.groups, measures: marked }, ...rest], settings).finish().frame_scores
+    const own = scores.filter((row) => row.level === "document" && row.unit === first!.groups.doc_id)
+    expect(own.map((row) => [row.ci_low, row.ci_high])).toEqual([[1, 2], [3, 4], [5, 6]])
+  })
+
+  it("works the intervals out again when the measures' were made under other settings or other frames", () => {
+    const settings = { resamples: 40, seed: 3 }
+    const expected = accumulateWith(withoutIntervals(seedCorpus()), settings).finish()
+    for (const other of [{ resamples: 41, seed: 3 }, { resamples: 40, seed: 4 }]) {
+      expectSameTables(accumulateWith(seedCorpus(other), settings).finish(), expected)
+    }
+    const fewerFrames = seedCorpus(settings).map(({ groups, measures }) => ({
+      groups,
+      measures: { ...measures, frame_intervals: { ...measures.frame_intervals!, frame_ids: ["diplomacy", "military"], bounds: [1, 2, 3, 4] } }
+    }))
+    expectSameTables(accumulateWith(fewerFrames, settings).finish(), expected)
+    const [broken] = seedCorpus(settings).map(({ groups, measures }) => ({ groups, measures: { ...measures, frame_intervals: { ...measures.frame_intervals!, bounds: [1] } } }))
+    expect(() => accumulateWith([broken!], settings)).toThrow(/frame_intervals of 000_\w+ hold 1 bounds for 3 frames/)
+  })
+
+  it("rowsInWorkers gives rows()'s tables, however many threads bootstrap the units", async () => {
+    const accumulator = accumulate(documents)
+    for (const options of [{ resamples: 30 }, { resamples: 1000 }, { resamples: 25, seed: 8, keynessMinFrequency: 2 }]) {
+      const expected = accumulator.finish(options)
+      for (const threads of [0, 1, 2, 3]) {
+        const rows = accumulator.rowsInWorkers({ ...options, threads, inlineBelowDraws: 0 })
+        expectSameTables(
+          {
+            term_frequencies: [...rows.term_frequencies],
+            keyness: [...rows.keyness],
+            entity_salience: rows.entity_salience,
+            frame_scores: await rows.frame_scores,
+            naming_variants: rows.naming_variants
+          },
+          expected
+        )
+      }
+    }
+  })
+
+  it("rowsInWorkers on the seed corpus, its own intervals carried or not", async () => {
+    const carried = seedCorpus()
+    const expected = accumulateWith(withoutIntervals(carried), { resamples: 1000, seed: 20250101 }).finish().frame_scores
+    const accumulator = accumulate(carried)
+    expect(await accumulator.rowsInWorkers({ threads: 2, inlineBelowDraws: 0 }).frame_scores).toEqual(expected)
+    expect(await accumulator.rowsInWorkers().frame_scores).toEqual(expected)
+  })
+
+  it("stops the workers when aborted", async () => {
+    const controller = new AbortController()
+    const rows = accumulate(documents).rowsInWorkers({ resamples: 200, threads: 2, inlineBelowDraws: 0, signal: controller.signal })
+    controller.abort(new Error("stopped"))
+    await expect(rows.frame_scores).rejects.toThrow("stopped")
+  })
+
+  it("gathers a unit's documents from the corpus laid end to end as packing them does, and bootstraps them alike", () => {
+    const names = createRecordNames()
+    const frames = frameNumbers(codebooks.frames.frames)
+    const records = documents
+      .map(({ groups, measures }) => documentRecord(groups, measures, frames, names, { resamples: 1, seed: 1 }))
+      .sort((a, b) => (a.groups.doc_id < b.groups.doc_id ? -1 : 1))
+    const setup = unitBootstrapSetup(records, 3, { resamples: 20, seed: 4 })
+    const units = membersByGroup(records, true)
+    const computed = intervalsOfUnits(setup, unitsToBootstrap(records, units))
+    units.forEach((unit, i) => {
+      const positions = unitsToBootstrap(records, [unit])[0]!.documents
+      expect(gatherDocuments(setup.corpus, positions)).toEqual(packDocuments(unit.documents))
+      expect(computed[i]).toEqual(unitIntervals(unit, 3, { resamples: 20, seed: 4 }))
+    })
+  })
+
+  it("splits units between threads: each once, the costliest spread, the same every time", () => {
+    expect(splitByCost([5, 1, 9, 3, 3, 7], 2)).toEqual([[2, 3, 4], [5, 0, 1]])
+    expect(splitByCost([1, 1], 4)).toEqual([[0], [1]])
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 60 }), fc.integer({ min: 1, max: 6 }), (costs, parts) => {
+        const split = splitByCost(costs, parts)
+        expect(split.flat().sort((a, b) => a - b)).toEqual(costs.map((_, i) => i))
+        expect(split.length).toBe(Math.min(parts, costs.length))
+        const loads = split.map((share) => share.reduce((sum, i) => sum + costs[i]!, 0))
+        // each unit goes to the least loaded share: none ends heavier than the lightest by more than the largest cost
+        if (costs.length > 0) expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(Math.max(...costs))
+      })
+    )
   })
 })
 

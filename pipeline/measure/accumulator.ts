@@ -1,6 +1,7 @@
 // The measure stage's running totals. Documents stream past one at a time: `add` folds each one's
 // counts in and keeps only what the group-level tables need (term totals per group, a small record
-// per document); `finish` computes the tables once at the end. The state can be written out as a
+// per document); `finish` computes the tables once at the end (`rowsInWorkers`: with the groups'
+// bootstrap on worker threads, while the large tables are written). The state can be written out as a
 // plain JSON partial and partials of disjoint sets of documents merged, so that shards of a corpus
 // processed apart give exactly the tables of a single run.
 import { createHash } from "node:crypto"
@@ -10,16 +11,20 @@ import { KEYNESS_MIN_FREQUENCY, type keyness } from "../../schemas/keyness.ts"
 import { namingVariants } from "../../schemas/naming_variants.ts"
 import { compareRows, type Row } from "../../schemas/table.ts"
 import type { Grouping, termFrequencies } from "../../schemas/term_frequencies.ts"
+import type { BootstrapOptions, Interval } from "./bootstrap.ts"
+import { bootstrapUnits, type UnitBootstrapThreads, unitBootstrapSetup, unitsToBootstrap } from "./bootstrap-units.ts"
 import type { CompiledMeasureCodebooks } from "./codebooks.ts"
 import { entitySalienceRows } from "./entities.ts"
 import { frameScoreRows } from "./frames.ts"
-import { membersByGroup } from "./groups.ts"
+import { type GroupMember, membersByGroup } from "./groups.ts"
 import { namingVariantRows } from "./naming.ts"
 import {
+  carriedIntervals,
   createRecordNames,
   type DocumentRecord,
   documentRecord,
   type FrameNumbers,
+  frameNumbers,
   type PartialDocument,
   recordFromJSON,
   recordIntervals,
@@ -62,6 +67,13 @@ export interface MeasureRows {
   readonly naming_variants: ReadonlyArray<Row<typeof namingVariants>>
 }
 
+/** MeasureRows with frame_scores still being worked out (the groups' bootstrap, on worker threads). */
+export interface PendingMeasureRows extends Omit<MeasureRows, "frame_scores"> {
+  readonly frame_scores: Promise<ReadonlyArray<Row<typeof frameScores>>>
+}
+
+type Unit = GroupMember<DocumentRecord>
+
 export const PARTIAL_FORMAT = "discourse-pipeline measure partial"
 export const PARTIAL_VERSION = 1
 
@@ -99,7 +111,7 @@ export class MeasureAccumulator {
   private readonly frameIds: ReadonlyArray<string>
   private readonly frames: FrameNumbers
   private readonly codebookFingerprint: MeasurePartial["codebooks"]
-  /** Each document's own intervals are bootstrapped under these as it is added; finish's default. */
+  /** Each document's own intervals are worked out under these (if its measures do not carry them); finish's default. */
   readonly bootstrap: MeasurePartial["bootstrap"]
   /** Changes with every document, so that rows being read out notice a later add. */
   private generation = 0
@@ -108,8 +120,8 @@ export class MeasureAccumulator {
     readonly codebooks: CompiledMeasureCodebooks,
     bootstrap: BootstrapSettings = {}
   ) {
-    this.frameIds = codebooks.frames.frames.map((frame) => frame.id).sort()
-    this.frames = { index: new Map(this.frameIds.map((id, i) => [id, i])), count: this.frameIds.length }
+    this.frames = frameNumbers(codebooks.frames.frames)
+    this.frameIds = this.frames.ids
     this.codebookFingerprint = fingerprint(codebooks)
     this.bootstrap = { resamples: bootstrap.resamples ?? BOOTSTRAP_RESAMPLES, seed: bootstrap.seed ?? BOOTSTRAP_SEED }
   }
@@ -122,7 +134,8 @@ export class MeasureAccumulator {
   /** Folds one document in. Throws, changing nothing, if it was added before or its counts are malformed. */
   add(groups: DocumentGroups, measures: DocumentMeasures): void {
     if (this.records.has(groups.doc_id)) throw new Error(`measure: document ${groups.doc_id} given twice`)
-    const record = documentRecord(groups, measures, this.frames, this.names, this.bootstrap)
+    const carried = carriedIntervals(measures, this.frames, this.bootstrap)
+    const record = documentRecord(groups, measures, this.frames, this.names, this.bootstrap, carried)
     this.terms.add(record.groups, measures.terms)
     this.records.set(record.groups.doc_id, record)
     this.generation++
@@ -160,6 +173,29 @@ export class MeasureAccumulator {
    * Bootstrap options default to the accumulator's.
    */
   rows(options: FinishOptions = {}): MeasureRows {
+    const { rows, units, bootstrap, knownIntervals } = this.snapshot(options)
+    return { ...rows, frame_scores: this.frameScoreTable(units, bootstrap, knownIntervals) }
+  }
+
+  /**
+   * rows(), but frame_scores comes as a promise: the bootstrap of the units whose intervals are not
+   * known yet (the groups') starts now on worker threads, while the caller reads term_frequencies
+   * and keyness. The same rows as rows(), whatever the threads.
+   */
+  rowsInWorkers(options: FinishOptions & UnitBootstrapThreads = {}): PendingMeasureRows {
+    const { rows, records, units, bootstrap, knownIntervals } = this.snapshot(options)
+    const unknown = units.filter((unit) => knownIntervals(unit) === null)
+    const setup = unitBootstrapSetup(records, this.frames.count, bootstrap)
+    const frameScores = bootstrapUnits(setup, unitsToBootstrap(records, unknown), options).then((intervals) => {
+      const computed = new Map(unknown.map((unit, i) => [unit, intervals[i]!]))
+      return this.frameScoreTable(units, bootstrap, (unit) => knownIntervals(unit) ?? computed.get(unit)!)
+    })
+    frameScores.catch(() => {}) // a caller that stops before awaiting it is not left an unhandled rejection
+    return { ...rows, frame_scores: frameScores }
+  }
+
+  /** What rows() reads: the documents, the units, and every table but frame_scores. */
+  private snapshot(options: FinishOptions) {
     const generation = this.generation
     const check = () => {
       if (this.generation !== generation) throw new Error("measure: a document was added while the tables were being read")
@@ -169,18 +205,27 @@ export class MeasureAccumulator {
     const tokens = new Map(units.map((unit) => [`${unit.groupBy}\u0001${unit.group}`, unit.documents.reduce((sum, d) => sum + d.tokens, 0)]))
     const tokensOf = (grouping: Grouping, group: string) => tokens.get(`${grouping}\u0001${group}`) ?? 0
     const bootstrap = { resamples: options.resamples ?? this.bootstrap.resamples, seed: options.seed ?? this.bootstrap.seed }
-    // documents' own intervals were bootstrapped as they were added, under this.bootstrap
+    // documents' own intervals were worked out under this.bootstrap
     const added = bootstrap.resamples === this.bootstrap.resamples && bootstrap.seed === this.bootstrap.seed
-    const known = (unit: (typeof units)[number]) => (added && unit.groupBy === "document" ? recordIntervals(unit.documents[0]!) : null)
+    const knownIntervals = (unit: Unit) => (added && unit.groupBy === "document" ? recordIntervals(unit.documents[0]!) : null)
     const minFrequency = options.keynessMinFrequency ?? KEYNESS_MIN_FREQUENCY
     const terms = this.terms
-    return {
+    const rows = {
       term_frequencies: { [Symbol.iterator]: () => terms.termFrequencyRows(tokensOf, check) },
       keyness: { [Symbol.iterator]: () => terms.keynessRows(minFrequency, check) },
       entity_salience: entitySalienceRows(units, records, this.names.entities).sort(compareRows(entitySalience)),
-      frame_scores: units.flatMap((unit) => frameScoreRows(unit, this.frameIds, bootstrap, known(unit))).sort(compareRows(frameScores)),
       naming_variants: namingVariantRows(units, this.codebooks.naming.concepts, this.names.variants).sort(compareRows(namingVariants))
     }
+    return { rows, records, units, bootstrap, knownIntervals }
+  }
+
+  /** frame_scores in its table's order; a unit whose `intervalsOf` is null is bootstrapped here. */
+  private frameScoreTable(
+    units: ReadonlyArray<Unit>,
+    bootstrap: BootstrapOptions,
+    intervalsOf: (unit: Unit) => ReadonlyArray<Interval | null> | null
+  ): Array<Row<typeof frameScores>> {
+    return units.flatMap((unit) => frameScoreRows(unit, this.frameIds, bootstrap, intervalsOf(unit))).sort(compareRows(frameScores))
   }
 
   /** The group-level tables, each in its documented order: the same whatever order documents came in. */

@@ -7,7 +7,7 @@
 // the unit's documents are laid end to end in typed arrays and the generator runs inline on local
 // variables. The draws are exactly those of pure-rand's xoroshiro128plus (test/measure-stats checks
 // the two streams agree), so the published intervals do not depend on this rewrite.
-import { quantileOfUnsorted } from "./stats.ts"
+import { quantileOfUnsorted } from "./quantile.ts"
 
 /**
  * One document's per-sentence counts, the frame hits stored sparsely (most sentences hit no frame):
@@ -97,6 +97,43 @@ export const packDocuments = (documents: ReadonlyArray<BootstrapDocument>): Boot
     h += document.frames.length
   })
   first[documents.length] = s
+  offsets[s] = h
+  return { first, sentenceTokens, offsets, frames, hits }
+}
+
+/**
+ * The documents at `positions` (ascending) of documents laid end to end, laid end to end in turn:
+ * the same arrays as packDocuments of those documents.
+ */
+export const gatherDocuments = (packed: BootstrapUnit, positions: ArrayLike<number>): BootstrapUnit => {
+  let sentences = 0
+  let hitCount = 0
+  for (let k = 0; k < positions.length; k++) {
+    const d = positions[k]!
+    sentences += packed.first[d + 1]! - packed.first[d]!
+    hitCount += packed.offsets[packed.first[d + 1]!]! - packed.offsets[packed.first[d]!]!
+  }
+  const first = new Int32Array(positions.length + 1)
+  const sentenceTokens = new Float64Array(sentences)
+  const offsets = new Int32Array(sentences + 1)
+  const frames = new Int32Array(hitCount)
+  const hits = new Float64Array(hitCount)
+  let s = 0
+  let h = 0
+  for (let k = 0; k < positions.length; k++) {
+    const from = packed.first[positions[k]!]!
+    const to = packed.first[positions[k]! + 1]!
+    const hitsFrom = packed.offsets[from]!
+    const hitsTo = packed.offsets[to]!
+    first[k] = s
+    sentenceTokens.set(packed.sentenceTokens.subarray(from, to), s)
+    for (let i = from; i < to; i++) offsets[s + i - from] = h + packed.offsets[i]! - hitsFrom
+    frames.set(packed.frames.subarray(hitsFrom, hitsTo), h)
+    hits.set(packed.hits.subarray(hitsFrom, hitsTo), h)
+    s += to - from
+    h += hitsTo - hitsFrom
+  }
+  first[positions.length] = s
   offsets[s] = h
   return { first, sentenceTokens, offsets, frames, hits }
 }

@@ -8,12 +8,13 @@ import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED } from "../../schemas/frame_scores.
 import { KEYNESS_MIN_FREQUENCY } from "../../schemas/keyness.ts"
 import { compareRows, type Row } from "../../schemas/table.ts"
 import { PUBLISHED_SIGNIFICANT_DIGITS } from "../../schemas/term_frequencies.ts"
-import { createMeasureAccumulator, type FinishOptions, type MeasureTables } from "./accumulator.ts"
+import { type BootstrapSettings, createMeasureAccumulator, type FinishOptions, type MeasureTables } from "./accumulator.ts"
 import type { CompiledMeasureCodebooks } from "./codebooks.ts"
 import { countWords, tokensBySentence } from "./document.ts"
 import { countEntities } from "./entities.ts"
 import { measureFrames } from "./frames.ts"
 import { countNaming } from "./naming.ts"
+import { documentFrameIntervals, frameNumbers } from "./record.ts"
 import { countTerms } from "./terms.ts"
 import type { AnnotatedDocument, DocumentGroups, DocumentMeasures } from "./types.ts"
 
@@ -26,19 +27,28 @@ export {
   type MeasurePartial,
   type MeasureRows,
   type MeasureTables,
-  mergeAccumulators
+  mergeAccumulators,
+  type PendingMeasureRows
 } from "./accumulator.ts"
+export { INLINE_BELOW_DRAWS, type UnitBootstrapThreads } from "./bootstrap-units.ts"
 export { compileMeasureCodebooks, type CompiledMeasureCodebooks } from "./codebooks.ts"
 export { frameLexiconRows } from "./frames.ts"
-export type { AnnotatedDocument, DocumentGroups, DocumentMeasures } from "./types.ts"
+export type { AnnotatedDocument, DocumentFrameIntervals, DocumentGroups, DocumentMeasures } from "./types.ts"
 export { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, KEYNESS_MIN_FREQUENCY, PUBLISHED_SIGNIFICANT_DIGITS }
 
-/** Counts one document: no group-level figure, nothing that depends on other documents. */
-export const measureDocument = (doc: AnnotatedDocument, codebooks: CompiledMeasureCodebooks): DocumentMeasures => {
+/**
+ * Counts one document: no group-level figure, nothing that depends on other documents. Its own
+ * bootstrap intervals are worked out here too, under `bootstrap` (the defaults unless the run
+ * changes them), so that they are computed where documents are, in the workers, not when the
+ * accumulator folds the document in.
+ */
+export const measureDocument = (doc: AnnotatedDocument, codebooks: CompiledMeasureCodebooks, bootstrap: BootstrapSettings = {}): DocumentMeasures => {
   const docId = doc.document.doc_id
   const sentences = tokensBySentence(doc)
   const sentenceTokens = sentences.map((sentence) => countWords(sentence.tokens))
   const frames = measureFrames(docId, doc.text, sentences, codebooks.frames.frames)
+  const intervalSettings = { resamples: bootstrap.resamples ?? BOOTSTRAP_RESAMPLES, seed: bootstrap.seed ?? BOOTSTRAP_SEED }
+  const counts = { doc_id: docId, sentence_tokens: sentenceTokens, sentence_frame_hits: frames.sentence_frame_hits }
   return {
     doc_id: docId,
     tokens: sentenceTokens.reduce((sum, n) => sum + n, 0),
@@ -47,7 +57,8 @@ export const measureDocument = (doc: AnnotatedDocument, codebooks: CompiledMeasu
     sentence_frame_hits: frames.sentence_frame_hits,
     entities: countEntities(doc.entities),
     naming: countNaming(sentences, codebooks.naming.concepts),
-    frame_hits: frames.frame_hits
+    frame_hits: frames.frame_hits,
+    frame_intervals: documentFrameIntervals(counts, frameNumbers(codebooks.frames.frames), intervalSettings)
   }
 }
 

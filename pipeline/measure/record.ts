@@ -1,12 +1,12 @@
 // What the accumulator keeps of each document once its terms are summed: a few hundred bytes.
 // Frame scores, entity salience and naming shares of every document and every group are computed
 // from these records at the end; the bootstrap resamples their per-sentence counts. A document's
-// own intervals are bootstrapped when it is added (as documents stream in, or in its shard), so
-// that only the groups' are left for the end.
+// own intervals are bootstrapped with its counts (measureDocument, in a worker), or else when it is
+// added (as documents stream in, or in its shard), so that only the groups' are left for the end.
 import type { BootstrapDocument, BootstrapOptions, Interval } from "./bootstrap.ts"
 import { unitIntervals } from "./frames.ts"
 import { own } from "./terms.ts"
-import type { DocumentGroups, DocumentMeasures, EntityCount, NamingCount, SentenceFrameHits } from "./types.ts"
+import type { DocumentFrameIntervals, DocumentGroups, DocumentMeasures, EntityCount, NamingCount, SentenceFrameHits } from "./types.ts"
 
 export interface DocumentRecord extends BootstrapDocument {
   readonly groups: DocumentGroups
@@ -23,16 +23,31 @@ export interface DocumentRecord extends BootstrapDocument {
   /** Pairs (variant number in RecordNames.variants, matches), in the measured order. */
   readonly namingCounts: Int32Array
   /**
-   * The document's own bootstrap intervals (its frame_scores rows), worked out when it is added,
-   * under the accumulator's bootstrap options: low and high per frame, NaN where there is none.
+   * The document's own bootstrap intervals (its frame_scores rows) under the accumulator's
+   * bootstrap options, carried by its measures or worked out when it is added: low and high per
+   * frame, NaN where there is none.
    */
   readonly intervals: Float64Array
 }
 
 /** The codebook's frames, sorted: records number them by position. */
 export interface FrameNumbers {
+  /** Sorted. */
+  readonly ids: ReadonlyArray<string>
   readonly index: ReadonlyMap<string, number>
   readonly count: number
+}
+
+// Made once per list of frames (a run's codebook), not once per document.
+const numbered = new WeakMap<ReadonlyArray<{ readonly id: string }>, FrameNumbers>()
+
+export const frameNumbers = (frames: ReadonlyArray<{ readonly id: string }>): FrameNumbers => {
+  const cached = numbered.get(frames)
+  if (cached !== undefined) return cached
+  const ids = frames.map((frame) => frame.id).sort()
+  const numbers = { ids, index: new Map(ids.map((id, i) => [id, i])), count: ids.length }
+  numbered.set(frames, numbers)
+  return numbers
 }
 
 /** Values numbered as they are first seen, so that a record keeps a number where it had strings. */
@@ -123,23 +138,15 @@ const MAX_INT32 = 0x7fffffff
 
 const isCount = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_INT32
 
+type SentenceCounts = Pick<DocumentRecord, "sentenceTokens" | "offsets" | "frames" | "hits">
+
 /**
- * The record of one document; throws on counts the typed arrays could not hold exactly. Frame hits
- * of frames the codebook does not have are left out (the codebook decides which frames are scored).
- * Its intervals are bootstrapped under `bootstrap`, unless `known` (from a partial) gives them.
+ * A document's per-sentence counts as the bootstrap reads them; throws on counts the typed arrays
+ * could not hold exactly. Frame hits of frames not in `frames` are left out.
  */
-export const documentRecord = (
-  groups: DocumentGroups,
-  measures: Pick<DocumentMeasures, "doc_id" | "tokens" | "sentence_tokens" | "sentence_frame_hits" | "entities" | "naming">,
-  frames: FrameNumbers,
-  names: RecordNames,
-  bootstrap: BootstrapOptions,
-  known: Float64Array | null = null
-): DocumentRecord => {
+const sentenceCounts = (measures: Pick<DocumentMeasures, "doc_id" | "sentence_tokens" | "sentence_frame_hits">, frames: FrameNumbers): SentenceCounts => {
   const frameIndex = frames.index
   const docId = measures.doc_id
-  if (groups.doc_id !== docId) throw new Error(`measure: groups of ${groups.doc_id} paired with measures of ${docId}`)
-  if (typeof measures.tokens !== "number" || !Number.isFinite(measures.tokens)) throw new Error(`measure: ${docId} has ${measures.tokens} tokens`)
   const sentences = measures.sentence_tokens.length
   const sentenceTokens = new Int32Array(sentences)
   measures.sentence_tokens.forEach((tokens, s) => {
@@ -157,18 +164,76 @@ export const documentRecord = (
   const offsets = new Int32Array(sentences + 1)
   for (const { sentence } of hitsOfKnownFrames) offsets[sentence + 1]!++
   for (let s = 0; s < sentences; s++) offsets[s + 1]! += offsets[s]!
-  const counts = {
-    groups: { doc_id: docId, outlet: groups.outlet, country: groups.country, camp: groups.camp },
-    tokens: measures.tokens,
+  return {
     sentenceTokens,
     offsets,
     frames: Int32Array.from(hitsOfKnownFrames, (entry) => frameIndex.get(entry.frame_id)!),
-    hits: Int32Array.from(hitsOfKnownFrames, (entry) => entry.hits),
+    hits: Int32Array.from(hitsOfKnownFrames, (entry) => entry.hits)
+  }
+}
+
+/** A document's own intervals as a record keeps them: bootstrapped from its stream alone. */
+const ownIntervals = (docId: string, counts: SentenceCounts, frames: FrameNumbers, bootstrap: BootstrapOptions): Float64Array =>
+  packIntervals(unitIntervals({ groupBy: "document", group: docId, documents: [counts] }, frames.count, bootstrap))
+
+/**
+ * The record of one document; throws on counts the typed arrays could not hold exactly. Frame hits
+ * of frames the codebook does not have are left out (the codebook decides which frames are scored).
+ * Its intervals are bootstrapped under `bootstrap`, unless `known` (from a partial, or carried by
+ * the measures) gives them.
+ */
+export const documentRecord = (
+  groups: DocumentGroups,
+  measures: Pick<DocumentMeasures, "doc_id" | "tokens" | "sentence_tokens" | "sentence_frame_hits" | "entities" | "naming">,
+  frames: FrameNumbers,
+  names: RecordNames,
+  bootstrap: BootstrapOptions,
+  known: Float64Array | null = null
+): DocumentRecord => {
+  const docId = measures.doc_id
+  if (groups.doc_id !== docId) throw new Error(`measure: groups of ${groups.doc_id} paired with measures of ${docId}`)
+  if (typeof measures.tokens !== "number" || !Number.isFinite(measures.tokens)) throw new Error(`measure: ${docId} has ${measures.tokens} tokens`)
+  const counts = {
+    groups: { doc_id: docId, outlet: groups.outlet, country: groups.country, camp: groups.camp },
+    tokens: measures.tokens,
+    ...sentenceCounts(measures, frames),
     entityCounts: countPairs(measures.entities, (entity) => names.entities.numberOf(entity), (entity) => entity.mentions, `an entity of ${docId}`),
     namingCounts: countPairs(measures.naming, (naming) => names.variants.numberOf(naming), (naming) => naming.count, `a naming variant of ${docId}`)
   }
-  const intervals = known ?? packIntervals(unitIntervals({ groupBy: "document", group: docId, documents: [counts] }, frames.count, bootstrap))
-  return { ...counts, intervals }
+  return { ...counts, intervals: known ?? ownIntervals(docId, counts, frames, bootstrap) }
+}
+
+/** What DocumentMeasures.frame_intervals holds: the document's own intervals under `bootstrap`. */
+export const documentFrameIntervals = (
+  measures: Pick<DocumentMeasures, "doc_id" | "sentence_tokens" | "sentence_frame_hits">,
+  frames: FrameNumbers,
+  bootstrap: BootstrapOptions
+): DocumentFrameIntervals => {
+  const intervals = ownIntervals(measures.doc_id, sentenceCounts(measures, frames), frames, bootstrap)
+  return {
+    resamples: bootstrap.resamples,
+    seed: bootstrap.seed,
+    frame_ids: frames.ids,
+    bounds: Array.from(intervals, (bound) => (Number.isNaN(bound) ? null : bound))
+  }
+}
+
+/**
+ * The intervals a document's measures carry, as DocumentRecord.intervals, if they were worked out
+ * under `bootstrap` for these frames; else null (the record then bootstraps its own).
+ */
+export const carriedIntervals = (
+  measures: Pick<DocumentMeasures, "doc_id" | "frame_intervals">,
+  frames: FrameNumbers,
+  bootstrap: BootstrapOptions
+): Float64Array | null => {
+  const carried = measures.frame_intervals
+  if (carried === undefined || carried.resamples !== bootstrap.resamples || carried.seed !== bootstrap.seed) return null
+  if (carried.frame_ids.length !== frames.count || carried.frame_ids.some((id, f) => id !== frames.ids[f])) return null
+  if (carried.bounds.length !== 2 * frames.count || carried.bounds.some((bound) => bound !== null && typeof bound !== "number")) {
+    throw new Error(`measure: the frame_intervals of ${measures.doc_id} hold ${carried.bounds.length} bounds for ${frames.count} frames, or one that is not a number`)
+  }
+  return Float64Array.from(carried.bounds, (bound) => bound ?? NaN)
 }
 
 const packIntervals = (intervals: ReadonlyArray<Interval | null>): Float64Array => {

@@ -76,4 +76,20 @@ export interface DocumentMeasures {
   readonly naming: ReadonlyArray<NamingCount>
   /** This document's frame_hits rows, in the table's order. */
   readonly frame_hits: ReadonlyArray<Row<typeof frameHits>>
+  /**
+   * The document's own bootstrap intervals (its frame_scores rows at level document), worked out
+   * from the counts above where the document is measured; absent if not. Computed from these very
+   * counts: a copy with other counts must leave them out.
+   */
+  readonly frame_intervals?: DocumentFrameIntervals
+}
+
+/** A document's own bootstrap intervals and what they were computed under. */
+export interface DocumentFrameIntervals {
+  readonly resamples: number
+  readonly seed: number
+  /** The codebook's frame ids, sorted: the frames the bounds are given for. */
+  readonly frame_ids: ReadonlyArray<string>
+  /** Low and high bound of each frame in turn; null where no resample drew a token. */
+  readonly bounds: ReadonlyArray<number | null>
 }
