@@ -20,7 +20,7 @@ export type OnDocument = (doc: ProcessedDocument) => Effect.Effect<void, Publish
 export type DocumentFeed = (onDocument: OnDocument) => Effect.Effect<void, InputError | PublishError, FileSystem.FileSystem | Path.Path | Scope.Scope>
 
 export interface CacheSettings {
-  /** The cache's folder; entries go in a subfolder per code fingerprint. */
+  /** The cache's folder: documents/ (annotations) and tables/ (published tables). */
   readonly dir: string
   readonly inputsKey: string
   readonly codeKey: string
@@ -32,8 +32,14 @@ export interface ProcessingOptions {
   readonly cache: CacheSettings | undefined
 }
 
-/** A code fingerprint's folder of the cache: entries of other code versions are never read. */
-const entriesDir = (settings: CacheSettings) => join(settings.dir, settings.codeKey.slice(0, 16))
+/**
+ * The documents' annotations, a folder per code fingerprint (entries of other code versions are never
+ * read, and can be deleted with their folder).
+ */
+const entriesDir = (settings: CacheSettings) => join(settings.dir, "documents", settings.codeKey.slice(0, 16))
+
+/** The published tables kept for re-runs (table-store.ts). */
+export const tableStoreDir = (cacheDir: string) => join(cacheDir, "tables")
 
 const mainThreadCache = (settings: CacheSettings | undefined): DocumentCache | undefined =>
   settings === undefined

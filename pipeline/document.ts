@@ -167,7 +167,7 @@ export const annotationInputsKey = (
   )
 
 /** The cache entry of one document: its raw bytes, its manifest row, the codebooks and the code. */
-export const documentCacheKey = (doc: RawDocument, inputsKey: string, codeKey: string): string =>
+export const documentCacheKey = (doc: Pick<RawDocument, "source" | "sha256">, inputsKey: string, codeKey: string): string =>
   cacheKey("annotated-document", codeKey, inputsKey, doc.sha256, doc.source)
 
 export interface DocumentCache {

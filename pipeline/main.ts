@@ -19,12 +19,12 @@ const pipeline = Command.make(
       Flag.withDefault(availableParallelism())
     ),
     cache: Flag.Boolean("cache").pipe(
-      Flag.withDescription("Reuse each document's annotation from the per-document cache when its text, manifest row, codebooks and the code are unchanged (--no-cache: recompute everything)."),
+      Flag.withDescription("Take documents' annotations and published tables from the cache where what they depend on (texts, manifest rows, codebooks, code) is unchanged (--no-cache: compute and write everything)."),
       Flag.withDefault(true)
     ),
     cacheDir: Flag.String("cache-dir").pipe(
-      Flag.withDescription("The per-document cache's folder (safe to delete at any time)."),
-      Flag.withDefault(".cache/documents")
+      Flag.withDescription("The cache's folder: documents' annotations and published tables kept for re-runs (safe to delete at any time)."),
+      Flag.withDefault(".cache")
     ),
     shard: Flag.String("shard").pipe(
       Flag.withDescription("Process only share I of N (e.g. 3/8) into a partial file in --partials, publishing nothing; `npm run merge` publishes the N partials."),

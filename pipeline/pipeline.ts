@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs"
 import { join } from "node:path"
 import { Console, Effect } from "effect"
-import { compareRows, type Row } from "../schemas/table.ts"
+import { compareRows, type Row, type Table } from "../schemas/table.ts"
 import { publishedTables } from "../schemas/index.ts"
 import { documents } from "../schemas/documents.ts"
 import { texts } from "../schemas/texts.ts"
@@ -19,7 +19,9 @@ import { entities } from "../schemas/entities.ts"
 import { readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
 import { annotationInputsKey, compileContext, type DocumentCodebooks } from "./document.ts"
-import { documentsFromPartials, documentsFromRaw, type DocumentFeed } from "./document-feed.ts"
+import { documentsFromPartials, documentsFromRaw, tableStoreDir, type CacheSettings, type DocumentFeed } from "./document-feed.ts"
+import { openTableStore, type TableStore } from "./table-store.ts"
+import { tableKeys } from "./table-keys.ts"
 import { cacheKey, codeFingerprint } from "./cache.ts"
 import { InputError } from "./errors.ts"
 import { openPartial, parseShard, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
@@ -31,7 +33,7 @@ import { frameLexicon } from "../schemas/frame_lexicon.ts"
 import { frameHits } from "../schemas/frame_hits.ts"
 import { frameScores } from "../schemas/frame_scores.ts"
 import { namingVariants } from "../schemas/naming_variants.ts"
-import { openVersion, type VersionWriter } from "./publish.ts"
+import { openVersion, type PublishResult, type VersionWriter } from "./publish.ts"
 import { renderFigures } from "./figures.ts"
 import { softwareVersions } from "./software.ts"
 import type { ProgressReporter } from "./progress.ts"
@@ -60,6 +62,11 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
  */
 const drawnKeyness = (row: Row<typeof keyness>): boolean => row.group_by === "outlet" && row.form === "lemma" && row.ngram === 1
 
+/** Reads an iterable to its end (a lazy one's side effects, such as `collecting`'s, then happen). */
+const drain = (rows: Iterable<unknown>): void => {
+  for (const _ of rows) void _
+}
+
 /** Rows passed on as they are read, the ones `keep` wants also collected into `kept`. */
 function* collecting<R>(rows: Iterable<R>, keep: (row: R) => boolean, kept: Array<R>): Generator<R> {
   for (const row of rows) {
@@ -87,8 +94,12 @@ export interface PipelineSummary {
  * and figures needed is dropped when this returns: the version is finished with the figures and the
  * texts' checksums only.
  */
-const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter) =>
+const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter, adopted: ReadonlySet<Table<any>>) =>
   Effect.gen(function* () {
+    // A table whose files were taken from the table store gets no rows (they are computed all the same:
+    // the measures and figures need them).
+    const write = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) =>
+      adopted.has(table) ? Effect.sync(() => drain(rows)) : version.append(table, rows)
     const measures = createMeasureAccumulator(run.context.measures)
     const documentRows: Array<Row<typeof documents>> = [] // one small row per document, for the figures
     const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
@@ -100,13 +111,13 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     yield* feed((doc) =>
       Effect.gen(function* () {
         const { document } = doc
-        yield* version.append(documents, [document])
-        yield* version.append(texts, [doc.text])
-        yield* version.append(cleaningLog, doc.cleaningLog)
-        yield* version.append(sentences, doc.sentences)
-        yield* version.append(tokens, doc.tokens)
-        yield* version.append(entities, doc.entities)
-        yield* version.append(frameHits, [...doc.measures.frame_hits].sort(byFrameHitOrder))
+        yield* write(documents, [document])
+        yield* write(texts, [doc.text])
+        yield* write(cleaningLog, doc.cleaningLog)
+        yield* write(sentences, doc.sentences)
+        yield* write(tokens, doc.tokens)
+        yield* write(entities, doc.entities)
+        yield* write(frameHits, [...doc.measures.frame_hits].sort(byFrameHitOrder))
         // 5b. measure: only the document's counts are kept, folded into the running totals
         measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
         documentRows.push(structuredClone(document)) // a copy whose strings no longer hold on to the raw text
@@ -120,21 +131,28 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
         progress({ done: documentRows.length, total, label: document.doc_id })
       }))
 
-    // 5b. the group-level measures, written as they are produced
-    const measureRows = measures.rows()
+    // 5b. the group-level measures, written as they are produced; the groups' bootstrap runs on other
+    // threads meanwhile (stopped if writing fails)
+    const bootstrapAbort = new AbortController()
+    const measureRows = measures.rowsInWorkers({ signal: bootstrapAbort.signal })
     const figureKeyness: Array<Row<typeof keyness>> = []
     const lexicon = frameLexiconRows(run.codebooks.frames)
-    yield* version.append(termFrequencies, measureRows.term_frequencies)
-    yield* version.append(keyness, collecting(measureRows.keyness, drawnKeyness, figureKeyness))
-    yield* version.append(entitySalience, measureRows.entity_salience)
-    yield* version.append(frameLexicon, lexicon)
-    yield* version.append(frameScores, measureRows.frame_scores)
-    yield* version.append(namingVariants, measureRows.naming_variants)
+    const writeMeasures = Effect.gen(function* () {
+      yield* write(termFrequencies, measureRows.term_frequencies)
+      yield* write(keyness, collecting(measureRows.keyness, drawnKeyness, figureKeyness))
+      yield* write(entitySalience, measureRows.entity_salience)
+      yield* write(frameLexicon, lexicon)
+      const frameScoreRows = yield* Effect.promise(() => measureRows.frame_scores)
+      yield* write(frameScores, frameScoreRows)
+      yield* write(namingVariants, measureRows.naming_variants)
+      return frameScoreRows
+    }).pipe(Effect.onExit(() => Effect.sync(() => bootstrapAbort.abort())))
+    const frameScoreRows = yield* writeMeasures
 
     // the figures, drawn from the measures
     const figures = yield* Effect.promise(() => renderFigures({
       documents: documentRows,
-      frameScores: measureRows.frame_scores,
+      frameScores: frameScoreRows,
       frameLexicon: lexicon,
       keyness: figureKeyness,
       namingVariants: measureRows.naming_variants,
@@ -176,14 +194,51 @@ const processingOptions = (run: PreparedRun, options: Pick<PipelineOptions, "wor
     : { dir: options.cacheDir, codeKey: run.codeKey, inputsKey: annotationInputsKey(run.manifest.outlets, run.codebooks.provenance) }
 })
 
+/** The table store, and each table's key in it for this run. */
+interface TableReuse {
+  readonly store: TableStore
+  readonly keys: ReadonlyMap<Table<any>, string>
+}
+
+const tableReuse = (run: PreparedRun, rawDir: string, cache: CacheSettings): TableReuse => ({
+  store: openTableStore(tableStoreDir(cache.dir)),
+  keys: tableKeys(publishedTables, {
+    rawDir,
+    sources: run.sources,
+    inputsKey: cache.inputsKey,
+    codeKey: cache.codeKey,
+    codebookFiles: run.codebooks.provenance
+  })
+})
+
+/** Takes from the store every table it holds under this run's key for it. */
+const adoptStoredTables = (version: VersionWriter, reuse: TableReuse) =>
+  Effect.gen(function* () {
+    const adopted = new Set<Table<any>>()
+    for (const [table, key] of reuse.keys) {
+      const stored = reuse.store.get(key)
+      if (stored !== undefined && (yield* version.adopt(table, stored))) adopted.add(table)
+    }
+    return adopted
+  })
+
+/** Keeps the tables just published in the store, for the next run. */
+const keepTables = (reuse: TableReuse, result: PublishResult): void => {
+  for (const { table, digest, files, adopted } of result.tables) {
+    const key = reuse.keys.get(table)
+    if (!adopted && key !== undefined) reuse.store.put(key, result.path, { table: table.name, digest, files })
+  }
+}
+
 /** Stages 1–6 into a new version: the documents from `feed`, written, measured, drawn, read back, made visible. */
-const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, progress: ProgressReporter | undefined) =>
+const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, progress: ProgressReporter | undefined, reuse: TableReuse | undefined) =>
   Effect.gen(function* () {
     // 6. publish, opened first: the version's files are written in a staging folder as the rows come
     // (each row validated there), and the folder removed if anything fails
     const version = yield* openVersion({ outDir, dataset: run.dataset, tables: publishedTables })
+    const adopted = reuse === undefined ? new Set<Table<any>>() : yield* adoptStoredTables(version, reuse)
     // 1–5, the documents streamed through, the measures and the figures
-    const corpus = yield* writeCorpus(version, feed, run.sources.length, run, progress ?? (() => {}))
+    const corpus = yield* writeCorpus(version, feed, run.sources.length, run, progress ?? (() => {}), adopted)
     // 6. the version finished, read back and moved into place
     const result = yield* version.finish({
       provenance: {
@@ -195,6 +250,7 @@ const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, pro
       figures: corpus.figures,
       sections: [{ title: "Measured quality of the pipeline", body: qualitySection(readRecordedQuality()) }]
     })
+    if (reuse !== undefined) keepTables(reuse, result)
     return {
       documents: corpus.documents,
       ...corpus.counts,
@@ -207,8 +263,10 @@ const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, pro
 export const runPipeline = (options: PipelineOptions) =>
   Effect.scoped(Effect.gen(function* () {
     const run = yield* prepareRun(options.rawDir, options.version)
-    const feed = documentsFromRaw(options.rawDir, run.sources, run.documentCodebooks, run.context, processingOptions(run, options))
-    return yield* publishCorpus(run, feed, options.outDir, options.progress)
+    const processing = processingOptions(run, options)
+    const feed = documentsFromRaw(options.rawDir, run.sources, run.documentCodebooks, run.context, processing)
+    const reuse = processing.cache === undefined ? undefined : tableReuse(run, options.rawDir, processing.cache)
+    return yield* publishCorpus(run, feed, options.outDir, options.progress, reuse)
   }))
 
 // ---------------------------------------------------------------- shards and their merge
@@ -308,7 +366,7 @@ export const mergeShards = (options: MergeOptions) =>
   Effect.scoped(Effect.gen(function* () {
     const run = yield* prepareRun(options.rawDir, options.version)
     const partials = yield* findPartials(run, options.partialsDir)
-    return yield* publishCorpus(run, documentsFromPartials(partials), options.outDir, options.progress)
+    return yield* publishCorpus(run, documentsFromPartials(partials), options.outDir, options.progress, undefined)
   }))
 
 export { parseShard }

@@ -18,7 +18,7 @@
 // a live run, are left alone). A leftover staging folder is never mistaken for a version: versions are
 // found by their exact folder name, and staging names start with a dot.
 import { createHash, randomBytes } from "node:crypto"
-import { mkdirSync, rmdirSync } from "node:fs"
+import { constants as fsConstants, copyFileSync, createReadStream, mkdirSync, renameSync, rmdirSync, rmSync } from "node:fs"
 import { availableParallelism, hostname } from "node:os"
 import { Effect, FileSystem, Path, type Scope } from "effect"
 import type { Row, Table } from "../schemas/table.ts"
@@ -34,6 +34,7 @@ import type { ReadbackJob, ReadbackOutcome, RowsOutcome } from "./publish/readba
 import { ReadbackQueue } from "./publish/readback-queue.ts"
 import type { RowGroupLimits } from "./publish/parquet.ts"
 import type { TableDigest } from "./publish/digest.ts"
+import type { WrittenFile } from "./publish/sink.ts"
 import { type ClosedFiles, ParquetUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
 import { compareContent, tableFile, type TableFormat } from "./publish/verify.ts"
 
@@ -62,6 +63,7 @@ export interface PublishResult {
   /** "unchanged": the version already existed with exactly these files. */
   readonly status: "published" | "unchanged"
   readonly files: ReadonlyArray<RenderedFile>
+  readonly tables: ReadonlyArray<PublishedTable>
 }
 
 export interface OpenVersionOptions {
@@ -87,8 +89,30 @@ export interface VersionWriter {
   readonly staging: string
   /** Validates and writes rows, which must come in the table's order (after those appended before). */
   readonly append: <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) => Effect.Effect<void, PublishError>
+  /**
+   * Takes a table's three files as they are, from a folder laid out as a version (a table store entry),
+   * instead of appending its rows: they were read back and verified when first published. False, and
+   * nothing taken, if a file is not the one `files` describes: the rows must then be appended.
+   */
+  readonly adopt: (table: Table<any>, files: AdoptableFiles) => Effect.Effect<boolean, PublishError>
   /** Finishes, verifies and publishes the version (or finds it already published). Once. */
   readonly finish: (request: FinishRequest) => Effect.Effect<PublishResult, PublishError>
+}
+
+/** A table's files in a folder laid out as a version (csv/<table>.csv, …), and what they hold. */
+export interface AdoptableFiles {
+  readonly dir: string
+  readonly digest: TableDigest
+  readonly files: Readonly<Record<TableFormat, WrittenFile>>
+}
+
+/** A table of a finished version, with its rows' digest and its files. */
+export interface PublishedTable {
+  readonly table: Table<any>
+  readonly digest: TableDigest
+  readonly files: Readonly<Record<TableFormat, WrittenFile>>
+  /** Taken with `adopt` rather than written. */
+  readonly adopted: boolean
 }
 
 const FORMATS: ReadonlyArray<TableFormat> = ["csv", "arrow", "parquet"]
@@ -193,6 +217,47 @@ const checkReadback = (files: ReadonlyArray<RenderedFile>, outcomes: ReadonlyMap
     }
   })
 
+// ---------------------------------------------------------------- taking files as they are
+
+/** The SHA-256 and size of a file, read as a stream. */
+const fileDigest = (path: string): Promise<WrittenFile> =>
+  new Promise((resolve, reject) => {
+    const hash = createHash("sha256")
+    let size = 0
+    createReadStream(path)
+      .on("data", (chunk) => {
+        hash.update(chunk)
+        size += chunk.length
+      })
+      .on("error", reject)
+      .on("end", () => resolve({ sha256: hash.digest("hex"), size }))
+  })
+
+/**
+ * Copies files beside their destinations (`<to>.taking`), each checked afterwards to be the one
+ * expected (the copy is checked, not the original: it is what gets published); false if one is missing
+ * or differs, and the copies are removed. `place` then renames them into place.
+ */
+const copyVerified = async (copies: ReadonlyArray<{ readonly from: string; readonly to: string; readonly expected: WrittenFile }>): Promise<boolean> => {
+  const removeCopies = () => copies.forEach(({ to }) => rmSync(`${to}.taking`, { force: true }))
+  for (const { from, to, expected } of copies) {
+    try {
+      copyFileSync(from, `${to}.taking`, fsConstants.COPYFILE_FICLONE)
+    } catch {
+      removeCopies()
+      return false
+    }
+    const copied = await fileDigest(`${to}.taking`)
+    if (copied.sha256 !== expected.sha256 || copied.size !== expected.size) {
+      removeCopies()
+      return false
+    }
+  }
+  return true
+}
+
+const placeCopies = (copies: ReadonlyArray<{ readonly to: string }>): void => copies.forEach(({ to }) => renameSync(`${to}.taking`, to))
+
 // ---------------------------------------------------------------- the version writer
 
 /**
@@ -207,6 +272,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
     const datasetDir = path.join(options.outDir, dataset.name)
     const versionDir = path.join(datasetDir, dataset.version)
     const writers = new Map<Table<any>, TableWriter>()
+    const adopted = new Map<Table<any>, AdoptableFiles>()
     const state = { finishing: false, closed: false }
 
     const newDatasetDir = !(yield* fs.exists(datasetDir))
@@ -273,6 +339,26 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         if (chunk.length > 0) yield* writeChunk(writer, chunk)
       })
 
+    const adopt = (table: Table<any>, taken: AdoptableFiles): Effect.Effect<boolean, PublishError> =>
+      Effect.gen(function* () {
+        const writer = writers.get(table)
+        if (writer === undefined || writer.rows > 0 || state.finishing) {
+          return yield* publishError(`${table.name} table`, "cannot be taken after rows were appended to it, or twice", A_BUG)
+        }
+        const copies = FORMATS.map((format) => ({
+          from: path.join(taken.dir, tableFile(table, format)),
+          to: path.join(staging, tableFile(table, format)),
+          expected: taken.files[format]
+        }))
+        const copied = yield* Effect.tryPromise({ try: () => copyVerified(copies), catch: writeFailure(staging) })
+        if (!copied) return false
+        writer.abandon() // its files, just opened, are replaced by the copies
+        writers.delete(table)
+        yield* Effect.try({ try: () => placeCopies(copies), catch: writeFailure(staging) })
+        adopted.set(table, taken)
+        return true
+      })
+
     const writeSmallFile = (file: string, bytes: Uint8Array) =>
       fs.writeFile(path.join(staging, file), bytes, { flag: "wx" }).pipe(
         Effect.as({ path: file, sha256: sha256(bytes), size: bytes.byteLength } satisfies RenderedFile)
@@ -301,7 +387,16 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
 
         const writeSmall = (file: string, bytes: Uint8Array, last = false) =>
           writeSmallFile(file, bytes).pipe(Effect.tap(() => Effect.sync(() => readBack({ file, path: stagedPath(file) }, last))))
-        const tableFiles: Array<RenderedFile> = written.flatMap(({ table, digest, files }) =>
+        for (const table of adopted.keys()) {
+          for (const format of FORMATS) readBack({ file: tableFile(table, format), path: stagedPath(tableFile(table, format)) }) // their bytes
+        }
+        const tables: Array<PublishedTable> = options.tables.map((table) => {
+          const taken = adopted.get(table)
+          if (taken !== undefined) return { table, digest: taken.digest, files: taken.files, adopted: true }
+          const { digest, files } = written.find((entry) => entry.table === table)!
+          return { table, digest, files, adopted: false }
+        })
+        const tableFiles: Array<RenderedFile> = tables.flatMap(({ table, digest, files }) =>
           FORMATS.map((format) => ({ path: tableFile(table, format), sha256: files[format].sha256, size: files[format].size, rows: digest.rows, table: table.name }))
         )
         const figureFiles: Array<RenderedFile> = []
@@ -314,14 +409,14 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         )
         const codebook = yield* writeSmall("README.md", new TextEncoder().encode(renderCodebook({
           dataset,
-          tables: written.map(({ table, digest }) => ({ table, rows: digest.rows })),
+          tables: tables.map(({ table, digest }) => ({ table, rows: digest.rows })),
           provenance: request.provenance,
           figures: request.figures,
           ...(request.sections ? { sections: request.sections } : {})
         })))
         const listed = [...tableFiles, ...figureFiles, descriptor, codebook]
         const manifestFile = yield* writeSmall("manifest.json", jsonBytes(manifest(dataset, listed, request.provenance)), true)
-        return { written, files: [...listed, manifestFile], manifestFile }
+        return { written, tables, files: [...listed, manifestFile], manifestFile }
       })
 
     const finish = (request: FinishRequest): Effect.Effect<PublishResult, PublishError> =>
@@ -331,7 +426,10 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         // Every table's last row group written first, so that no table holds rows while the others'
         // Arrow files are written.
         const closed = yield* Effect.try({
-          try: () => options.tables.map((table): ClosedTable => ({ table, writer: writers.get(table)!, files: writers.get(table)!.closeFiles() })),
+          try: () =>
+            options.tables
+              .filter((table) => !adopted.has(table))
+              .map((table): ClosedTable => ({ table, writer: writers.get(table)!, files: writers.get(table)!.closeFiles() })),
           catch: writeFailure(staging)
         })
         const csvBytes = closed.reduce((sum, { files }) => sum + files.csv.size, 0)
@@ -346,9 +444,9 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
     const publishFiles = (request: FinishRequest, readback: ReadbackQueue, closed: ReadonlyArray<ClosedTable>) =>
       Effect.gen(function* () {
         const pending = new Map<string, Promise<ReadbackOutcome>>()
-        const { written, files, manifestFile } = yield* writeFiles(request, readback, pending, closed)
+        const { written, tables, files, manifestFile } = yield* writeFiles(request, readback, pending, closed)
 
-        const alreadyThere = { path: versionDir, status: "unchanged", files } satisfies PublishResult
+        const alreadyThere = { path: versionDir, status: "unchanged", files, tables } satisfies PublishResult
         const refuseOverwrite = publishError(
           versionDir,
           `version ${dataset.version} is already published with different content`,
@@ -366,13 +464,13 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         for (const [file, outcome] of pending) outcomes.set(file, yield* Effect.promise(() => outcome))
         yield* checkReadback(files, outcomes, written)
         const moved = yield* fs.rename(staging, versionDir).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
-        if (moved) return { path: versionDir, status: "published", files } satisfies PublishResult
+        if (moved) return { path: versionDir, status: "published", files, tables } satisfies PublishResult
         // Another run published the same version meanwhile: accept it only if it is identical.
         if (yield* sameVersion(versionDir, manifestFile)) return alreadyThere
         return yield* refuseOverwrite
       })
 
-    return { path: versionDir, staging, append, finish } satisfies VersionWriter
+    return { path: versionDir, staging, append, adopt, finish } satisfies VersionWriter
   }).pipe(
     Effect.catchTag("PlatformError", (error) =>
       Effect.fail(publishError(options.outDir, `could not be written (${error.message})`, CHECK_DISK))

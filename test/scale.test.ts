@@ -25,9 +25,15 @@ const expectSameDataset = (built: string, expected: string) => {
   }
 }
 
-/** The cache's entries with their modification times. */
-const cacheEntries = (dir: string): Map<string, number> =>
-  new Map(listFiles(dir).map((file) => [file, statSync(join(dir, file)).mtimeMs]))
+/** The cache's document entries with their modification times. */
+const cacheEntries = (dir: string): Map<string, number> => {
+  const documents = join(dir, "documents")
+  return new Map(listFiles(documents).map((file) => [file, statSync(join(documents, file)).mtimeMs]))
+}
+
+/** The table store's entries (one folder per table and key). */
+const storedTables = (dir: string): Array<string> =>
+  listFiles(join(dir, "tables")).filter((file) => file.endsWith("entry.json"))
 
 let committed: string
 
@@ -45,11 +51,22 @@ describe("worker threads and the per-document cache", () => {
     expect(cacheEntries(cacheDir).size).toBe(5)
   })
 
-  it("warm cache in the main thread: the committed dataset, no entry written again", async () => {
+  it("warm cache in the main thread: the committed dataset, no entry written again, every table taken from the store", async () => {
     const before = cacheEntries(cacheDir)
+    expect(storedTables(cacheDir)).toHaveLength(13)
     const summary = await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 0, cacheDir }))
     expectSameDataset(summary.output, committed)
     expect(cacheEntries(cacheDir)).toEqual(before)
+    expect(storedTables(cacheDir)).toHaveLength(13)
+  })
+
+  it("a stored table whose file was altered is written afresh, not taken", async () => {
+    const store = tempDir("cache")
+    await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 0, cacheDir: store }))
+    const tokensCsv = listFiles(join(store, "tables")).find((file) => file.endsWith("csv/tokens.csv"))!
+    editFile(join(store, "tables", tokensCsv), (text) => text.replace("Trump", "Trunp"))
+    const summary = await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 0, cacheDir: store }))
+    expectSameDataset(summary.output, committed)
   })
 
   it("after the framing codebook is edited, the cached annotations give what a run without cache gives", async () => {
