@@ -5,7 +5,7 @@
 import { join } from "node:path"
 import { Effect, type FileSystem, type Path, type Scope } from "effect"
 import { openDiskCache } from "./cache.ts"
-import { processCached, type AnnotatedDocument, type DocumentCache, type DocumentCodebooks, type DocumentContext, type ProcessedDocument } from "./document.ts"
+import { processCached, type AnnotatedDocument, type DocumentCache, type DocumentCodebooks, type DocumentContext, type ProcessedDocument, type RowsPart } from "./document.ts"
 import { InputError } from "./errors.ts"
 import { readDocument, type RawDocument } from "./ingest.ts"
 import type { PublishError } from "./errors.ts"
@@ -16,8 +16,14 @@ import type { SourceRow } from "../schemas/inputs/sources.ts"
 
 export type OnDocument = (doc: ProcessedDocument) => Effect.Effect<void, PublishError>
 
-/** Hands every document, in order, to `onDocument`. */
-export type DocumentFeed = (onDocument: OnDocument) => Effect.Effect<void, InputError | PublishError, FileSystem.FileSystem | Path.Path | Scope.Scope>
+/**
+ * Hands every document, in order, to `onDocument`; the rows of the parts in `unneeded` may be left out
+ * (withoutRows).
+ */
+export type DocumentFeed = (
+  onDocument: OnDocument,
+  unneeded: ReadonlySet<RowsPart>
+) => Effect.Effect<void, InputError | PublishError, FileSystem.FileSystem | Path.Path | Scope.Scope>
 
 export interface CacheSettings {
   /** The cache's folder: documents/ (annotations) and tables/ (published tables). */
@@ -46,7 +52,7 @@ const mainThreadCache = (settings: CacheSettings | undefined): DocumentCache | u
     ? undefined
     : { entries: openDiskCache<AnnotatedDocument>(entriesDir(settings)), inputsKey: settings.inputsKey, codeKey: settings.codeKey }
 
-const openPool = (codebooks: DocumentCodebooks, options: ProcessingOptions) =>
+const openPool = (codebooks: DocumentCodebooks, options: ProcessingOptions, unneeded: ReadonlySet<RowsPart>) =>
   Effect.acquireRelease(
     Effect.sync(() =>
       createWorkerPool<RawDocument, ProcessedDocument>({
@@ -54,7 +60,8 @@ const openPool = (codebooks: DocumentCodebooks, options: ProcessingOptions) =>
         size: options.workers,
         setup: {
           codebooks,
-          cache: options.cache === undefined ? null : { ...options.cache, dir: entriesDir(options.cache) }
+          cache: options.cache === undefined ? null : { ...options.cache, dir: entriesDir(options.cache) },
+          withoutRows: [...unneeded]
         } satisfies DocumentWorkerSetup
       })
     ),
@@ -94,7 +101,7 @@ export const documentsFromRaw = (
   context: DocumentContext,
   options: ProcessingOptions
 ): DocumentFeed =>
-  (onDocument) =>
+  (onDocument, unneeded) =>
     Effect.gen(function* () {
       if (options.workers === 0 || sources.length === 0) {
         const cache = mainThreadCache(options.cache)
@@ -103,7 +110,7 @@ export const documentsFromRaw = (
         }
         return
       }
-      const pool = yield* openPool(codebooks, options)
+      const pool = yield* openPool(codebooks, options, unneeded)
       yield* processInPool(pool, rawDir, sources, 2 * options.workers, onDocument)
     })
 

@@ -61,7 +61,29 @@ export interface AnnotatedDocument {
 export interface ProcessedDocument extends AnnotatedDocument {
   /** This document's counts for the measure stage (and its frame_hits rows). */
   readonly measures: DocumentMeasures
+  /** Rows of the per-document tables, for the run's summary (whether or not the rows are kept: see withoutRows). */
+  readonly sizes: { readonly sentences: number; readonly tokens: number; readonly entities: number; readonly removedSpans: number }
 }
+
+/** The parts of a processed document that hold a per-document table's rows. */
+export type RowsPart = "text" | "cleaningLog" | "sentences" | "tokens" | "entities"
+
+/**
+ * The document with the rows of `parts` emptied: those tables are taken from the table store, so their
+ * rows need not cross from a worker thread to the writer. Everything else (the measures, the documents
+ * row, the sizes) is kept.
+ */
+export const withoutRows = (doc: ProcessedDocument, parts: ReadonlySet<RowsPart>): ProcessedDocument =>
+  parts.size === 0
+    ? doc
+    : {
+      ...doc,
+      text: parts.has("text") ? { doc_id: doc.text.doc_id, text_clean: "" } : doc.text,
+      cleaningLog: parts.has("cleaningLog") ? [] : doc.cleaningLog,
+      sentences: parts.has("sentences") ? [] : doc.sentences,
+      tokens: parts.has("tokens") ? [] : doc.tokens,
+      entities: parts.has("entities") ? [] : doc.entities
+    }
 
 const sentenceRows = (docId: string, segmentation: Segmentation, text: string): Array<Row<typeof sentences>> =>
   segmentation.sentences.map((sentence, index) => ({
@@ -141,6 +163,12 @@ export const annotateDocument = (doc: RawDocument, context: DocumentContext): An
 /** Stage 5a: the document's own counts, from its annotation. */
 export const measureAnnotated = (annotated: AnnotatedDocument, measures: CompiledMeasureCodebooks): ProcessedDocument => ({
   ...annotated,
+  sizes: {
+    sentences: annotated.sentences.length,
+    tokens: annotated.tokens.length,
+    entities: annotated.entities.length,
+    removedSpans: annotated.cleaningLog.length
+  },
   measures: measureDocument(
     { document: annotated.document, text: annotated.text.text_clean, sentences: annotated.sentences, tokens: annotated.tokens, entities: annotated.entities },
     measures

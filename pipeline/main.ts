@@ -8,6 +8,9 @@ import { parseShard, printSummary, runPipeline, runShard } from "./pipeline.ts"
 import { stderrProgress } from "./progress.ts"
 import { InputError } from "./errors.ts"
 
+/** The main thread writes every file and is the busiest: the workers get the other CPUs. */
+const defaultWorkers = Math.max(1, availableParallelism() - 1)
+
 const pipeline = Command.make(
   "pipeline",
   {
@@ -15,8 +18,8 @@ const pipeline = Command.make(
     out: outFlag,
     version: versionFlag("Publish under this version instead of dataset.yaml's (semver, e.g. 1.1.0)."),
     workers: Flag.Int("workers").pipe(
-      Flag.withDescription(`Worker threads for the per-document stages (0: all in the main thread). Default: one per CPU (${availableParallelism()} here).`),
-      Flag.withDefault(availableParallelism())
+      Flag.withDescription(`Worker threads for the per-document stages (0: all in the main thread). Default: one per CPU but the one the main thread needs to write the files (${defaultWorkers} here).`),
+      Flag.withDefault(defaultWorkers)
     ),
     cache: Flag.Boolean("cache").pipe(
       Flag.withDescription("Take documents' annotations and published tables from the cache where what they depend on (texts, manifest rows, codebooks, code) is unchanged (--no-cache: compute and write everything)."),

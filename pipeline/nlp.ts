@@ -1,9 +1,8 @@
 // One wink-nlp pass over a text, turned into plain records with offsets.
 // Both the segment and annotate stages read this analysis, so wink runs once per document.
 import type { ItemToken } from "wink-nlp"
-import { nlp, readDocument } from "./wink.ts"
+import { readDocument, wink } from "./wink.ts"
 
-const its = nlp.its
 
 export interface AnalysedToken {
   /** UTF-16 offsets into the analysed text, end exclusive. */
@@ -41,6 +40,7 @@ export const normaliseLemma = (lemma: string): string => lemma.replace(/[\u2018\
 export const normaliseNormal = (normal: string): string => normal.replace(/[\u2018\u2019\u02bc]/g, "'")
 
 export const analyse = (text: string): Analysis => {
+  const { its } = wink()
   // wink does not break lines at NEL, LS and PS as the segmenter does; a space of the same length keeps offsets.
   const doc = readDocument(text.replace(/[\u0085\u2028\u2029]/g, " "))
   const values = doc.tokens().out() as Array<string>

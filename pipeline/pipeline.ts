@@ -18,7 +18,7 @@ import { tokens } from "../schemas/tokens.ts"
 import { entities } from "../schemas/entities.ts"
 import { readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
-import { annotationInputsKey, compileContext, type DocumentCodebooks } from "./document.ts"
+import { annotationInputsKey, compileContext, type DocumentCodebooks, type RowsPart } from "./document.ts"
 import { documentsFromPartials, documentsFromRaw, tableStoreDir, type CacheSettings, type DocumentFeed } from "./document-feed.ts"
 import { openTableStore, type TableStore } from "./table-store.ts"
 import { tableKeys } from "./table-keys.ts"
@@ -62,6 +62,15 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
  */
 const drawnKeyness = (row: Row<typeof keyness>): boolean => row.group_by === "outlet" && row.form === "lemma" && row.ngram === 1
 
+/** The parts of a processed document holding a per-document table's rows, with their tables. */
+const rowsParts: ReadonlyArray<readonly [RowsPart, Table<any>]> = [
+  ["text", texts],
+  ["cleaningLog", cleaningLog],
+  ["sentences", sentences],
+  ["tokens", tokens],
+  ["entities", entities]
+]
+
 /** Reads an iterable to its end (a lazy one's side effects, such as `collecting`'s, then happen). */
 const drain = (rows: Iterable<unknown>): void => {
   for (const _ of rows) void _
@@ -96,16 +105,16 @@ export interface PipelineSummary {
  */
 const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter, adopted: ReadonlySet<Table<any>>) =>
   Effect.gen(function* () {
-    // A table whose files were taken from the table store gets no rows (they are computed all the same:
-    // the measures and figures need them).
-    const write = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) =>
-      adopted.has(table) ? Effect.sync(() => drain(rows)) : version.append(table, rows)
+    // A table whose files were taken from the table store gets no rows.
+    const write = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) => (adopted.has(table) ? Effect.void : version.append(table, rows))
     const measures = createMeasureAccumulator(run.context.measures)
     const documentRows: Array<Row<typeof documents>> = [] // one small row per document, for the figures
     const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
     const warnings: Array<string> = []
     const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
     const byFrameHitOrder = compareRows(frameHits)
+
+    const unneeded = new Set(rowsParts.filter(([, table]) => adopted.has(table)).map(([part]) => part))
 
     // 1–5a, a document at a time: read, clean, segment, annotate, count, write
     yield* feed((doc) =>
@@ -124,12 +133,12 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
         textInputs.push({ path: `texts/${document.file}`, sha256: document.sha256_raw })
         warnings.push(...doc.warnings)
         counts.paragraphs += document.n_paragraphs
-        counts.sentences += doc.sentences.length
-        counts.tokens += doc.tokens.length
-        counts.entities += doc.entities.length
-        counts.removedSpans += doc.cleaningLog.length
+        counts.sentences += doc.sizes.sentences
+        counts.tokens += doc.sizes.tokens
+        counts.entities += doc.sizes.entities
+        counts.removedSpans += doc.sizes.removedSpans
         progress({ done: documentRows.length, total, label: document.doc_id })
-      }))
+      }), unneeded)
 
     // 5b. the group-level measures, written as they are produced; the groups' bootstrap runs on other
     // threads meanwhile (stopped if writing fails)
@@ -139,7 +148,9 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const lexicon = frameLexiconRows(run.codebooks.frames)
     const writeMeasures = Effect.gen(function* () {
       yield* write(termFrequencies, measureRows.term_frequencies)
-      yield* write(keyness, collecting(measureRows.keyness, drawnKeyness, figureKeyness))
+      const keynessRows = collecting(measureRows.keyness, drawnKeyness, figureKeyness)
+      // the figures need some of keyness's rows even when its files are taken as they are
+      yield* adopted.has(keyness) ? Effect.sync(() => drain(keynessRows)) : version.append(keyness, keynessRows)
       yield* write(entitySalience, measureRows.entity_salience)
       yield* write(frameLexicon, lexicon)
       const frameScoreRows = yield* Effect.promise(() => measureRows.frame_scores)
@@ -307,7 +318,7 @@ export const runShard = (options: ShardOptions) =>
       Effect.sync(() => {
         partial.add(doc)
         progress({ done: ++done, total: share.length, label: doc.document.doc_id })
-      }))
+      }), new Set())
     return { shard: options.shard, documents: share.length, output: partial.finish() } satisfies ShardSummary
   }))
 

@@ -54,13 +54,22 @@ const documentScopedCache = (model: unknown, featureFn: unknown): WinkCache => {
 require.cache[cachePath]!.exports = documentScopedCache
 
 type WinkNLP = typeof import("wink-nlp").default
-const winkNLP = require("wink-nlp") as WinkNLP
-const model = require("wink-eng-lite-web-model") as Parameters<WinkNLP>[0]
+let instance: ReturnType<WinkNLP> | undefined
 
-export const nlp = winkNLP(model)
+/**
+ * The wink-nlp instance, its model loaded on first use: a main thread whose documents are annotated by
+ * workers, or come from the cache, never pays for it.
+ */
+export const wink = (): ReturnType<WinkNLP> => {
+  if (instance === undefined) {
+    const winkNLP = require("wink-nlp") as WinkNLP
+    instance = winkNLP(require("wink-eng-lite-web-model") as Parameters<WinkNLP>[0])
+  }
+  return instance
+}
 
 /** Reads one document as a fresh wink-nlp instance would. */
 export const readDocument = (text: string) => {
   startDocument()
-  return nlp.readDoc(text)
+  return wink().readDoc(text)
 }
