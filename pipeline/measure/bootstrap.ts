@@ -72,6 +72,15 @@ const scratch = (() => {
   }
 })()
 
+/** Zeroed arrays for a unit of so many documents, sentences and hit entries. */
+const emptyUnit = (documents: number, sentences: number, hitCount: number): BootstrapUnit => ({
+  first: new Int32Array(documents + 1),
+  sentenceTokens: new Float64Array(sentences),
+  offsets: new Int32Array(sentences + 1),
+  frames: new Int32Array(hitCount),
+  hits: new Float64Array(hitCount)
+})
+
 /** Lays documents end to end (they keep their order: the draws index it). */
 export const packDocuments = (documents: ReadonlyArray<BootstrapDocument>): BootstrapUnit => {
   let sentences = 0
@@ -80,11 +89,8 @@ export const packDocuments = (documents: ReadonlyArray<BootstrapDocument>): Boot
     sentences += document.sentenceTokens.length
     hitCount += document.frames.length
   }
-  const first = new Int32Array(documents.length + 1)
-  const sentenceTokens = new Float64Array(sentences)
-  const offsets = new Int32Array(sentences + 1)
-  const frames = new Int32Array(hitCount)
-  const hits = new Float64Array(hitCount)
+  const unit = emptyUnit(documents.length, sentences, hitCount)
+  const { first, sentenceTokens, offsets, frames, hits } = unit
   let s = 0
   let h = 0
   documents.forEach((document, d) => {
@@ -98,7 +104,7 @@ export const packDocuments = (documents: ReadonlyArray<BootstrapDocument>): Boot
   })
   first[documents.length] = s
   offsets[s] = h
-  return { first, sentenceTokens, offsets, frames, hits }
+  return unit
 }
 
 /**
@@ -113,11 +119,8 @@ export const gatherDocuments = (packed: BootstrapUnit, positions: ArrayLike<numb
     sentences += packed.first[d + 1]! - packed.first[d]!
     hitCount += packed.offsets[packed.first[d + 1]!]! - packed.offsets[packed.first[d]!]!
   }
-  const first = new Int32Array(positions.length + 1)
-  const sentenceTokens = new Float64Array(sentences)
-  const offsets = new Int32Array(sentences + 1)
-  const frames = new Int32Array(hitCount)
-  const hits = new Float64Array(hitCount)
+  const unit = emptyUnit(positions.length, sentences, hitCount)
+  const { first, sentenceTokens, offsets, frames, hits } = unit
   let s = 0
   let h = 0
   for (let k = 0; k < positions.length; k++) {
@@ -135,7 +138,7 @@ export const gatherDocuments = (packed: BootstrapUnit, positions: ArrayLike<numb
   }
   first[positions.length] = s
   offsets[s] = h
-  return { first, sentenceTokens, offsets, frames, hits }
+  return unit
 }
 
 /**
