@@ -2,7 +2,7 @@
 // schemas; each text is read strictly as UTF-8 (BOM stripped, line endings normalised, NFC) with the
 // SHA-256 of its raw bytes.
 import { createHash } from "node:crypto"
-import { Effect, FileSystem, Path, Result, Schema } from "effect"
+import { Effect, FileSystem, Option, Path, Result, Schema } from "effect"
 import { parse as parseCsv } from "csv-parse/sync"
 import { InputError } from "./errors.ts"
 import { firstProblem } from "../schemas/inputs/issues.ts"
@@ -176,8 +176,10 @@ export const readDocument = (rawDir: string, source: SourceRow, line: number) =>
     const textsDir = path.join(rawDir, "texts")
     const filePath = yield* textPath(path, textsDir, source, line)
     const shown = `texts/${source.file}`
-    const exists = yield* fileExists(filePath)
-    if (!exists) {
+    // Read first, and only when that fails ask why: one file-system call per document, not two.
+    const fs = yield* FileSystem.FileSystem
+    const read = yield* fs.readFile(filePath).pipe(Effect.option)
+    if (Option.isNone(read) && !(yield* fileExists(filePath))) {
       return yield* new InputError({
         file: "sources.csv",
         location: `line ${line}, column file`,
@@ -185,7 +187,7 @@ export const readDocument = (rawDir: string, source: SourceRow, line: number) =>
         fix: "Add the text to texts/ or correct the file name."
       })
     }
-    const bytes = yield* readBytes(filePath, shown)
+    const bytes = Option.isSome(read) ? read.value : yield* readBytes(filePath, shown)
     const raw = normaliseText(yield* decodeUtf8(bytes, shown))
     if (raw.trim() === "") {
       return yield* new InputError({
