@@ -5,7 +5,7 @@
 import { join } from "node:path"
 import { Effect, type FileSystem, type Path, type Scope } from "effect"
 import { openDiskCache } from "./cache.ts"
-import { processCached, type AnnotatedDocument, type DocumentCache, type DocumentCodebooks, type DocumentContext, type ProcessedDocument, type RowsPart } from "./document.ts"
+import { processCached, type CachedDocument, type DocumentCache, type DocumentCodebooks, type DocumentContext, type ProcessedDocument, type RowsPart } from "./document.ts"
 import { InputError } from "./errors.ts"
 import { readDocument, type RawDocument } from "./ingest.ts"
 import type { PublishError } from "./errors.ts"
@@ -50,7 +50,7 @@ export const tableStoreDir = (cacheDir: string) => join(cacheDir, "tables")
 const mainThreadCache = (settings: CacheSettings | undefined): DocumentCache | undefined =>
   settings === undefined
     ? undefined
-    : { entries: openDiskCache<AnnotatedDocument>(entriesDir(settings)), inputsKey: settings.inputsKey, codeKey: settings.codeKey }
+    : { entries: openDiskCache<CachedDocument>(entriesDir(settings)), inputsKey: settings.inputsKey, codeKey: settings.codeKey }
 
 const openPool = (codebooks: DocumentCodebooks, options: ProcessingOptions, unneeded: ReadonlySet<RowsPart>) =>
   Effect.acquireRelease(

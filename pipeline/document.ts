@@ -22,7 +22,14 @@ import { segment, type Segmentation } from "./segment.ts"
 import { annotate } from "./annotate.ts"
 import { compileGazetteer, type CompiledGazetteer } from "./entities.ts"
 import { cacheKey, type DiskCache } from "./cache.ts"
-import { compileMeasureCodebooks, measureDocument, type CompiledMeasureCodebooks, type DocumentMeasures } from "./measure/index.ts"
+import {
+  compileMeasureCodebooks,
+  countCodebookFree,
+  measureDocument,
+  type CodebookFreeCounts,
+  type CompiledMeasureCodebooks,
+  type DocumentMeasures
+} from "./measure/index.ts"
 
 /** What the per-document stages read besides the document: plain data, so it can be sent to a worker. */
 export interface DocumentCodebooks {
@@ -160,8 +167,21 @@ export const annotateDocument = (doc: RawDocument, context: DocumentContext): An
   }
 }
 
-/** Stage 5a: the document's own counts, from its annotation. */
-export const measureAnnotated = (annotated: AnnotatedDocument, measures: CompiledMeasureCodebooks): ProcessedDocument => ({
+/** The annotation as the measure stage reads it. */
+const measureInput = (annotated: AnnotatedDocument) => ({
+  document: annotated.document,
+  text: annotated.text.text_clean,
+  sentences: annotated.sentences,
+  tokens: annotated.tokens,
+  entities: annotated.entities
+})
+
+/** Stage 5a: the document's own counts, from its annotation (and its codebook-free counts, if kept). */
+export const measureAnnotated = (
+  annotated: AnnotatedDocument,
+  measures: CompiledMeasureCodebooks,
+  counts: CodebookFreeCounts = countCodebookFree(measureInput(annotated))
+): ProcessedDocument => ({
   ...annotated,
   sizes: {
     sentences: annotated.sentences.length,
@@ -169,10 +189,7 @@ export const measureAnnotated = (annotated: AnnotatedDocument, measures: Compile
     entities: annotated.entities.length,
     removedSpans: annotated.cleaningLog.length
   },
-  measures: measureDocument(
-    { document: annotated.document, text: annotated.text.text_clean, sentences: annotated.sentences, tokens: annotated.tokens, entities: annotated.entities },
-    measures
-  )
+  measures: measureDocument(measureInput(annotated), measures, {}, counts)
 })
 
 /** Stages 2–5a for one document: pure, so it can run in a worker or come from a cache. */
@@ -198,22 +215,29 @@ export const annotationInputsKey = (
 export const documentCacheKey = (doc: Pick<RawDocument, "source" | "sha256">, inputsKey: string, codeKey: string): string =>
   cacheKey("annotated-document", codeKey, inputsKey, doc.sha256, doc.source)
 
+/** A cache entry: the annotation, and the counts of it that no codebook shapes. */
+export interface CachedDocument {
+  readonly annotated: AnnotatedDocument
+  readonly counts: CodebookFreeCounts
+}
+
 export interface DocumentCache {
-  readonly entries: DiskCache<AnnotatedDocument>
+  readonly entries: DiskCache<CachedDocument>
   /** annotationInputsKey of the codebooks in use. */
   readonly inputsKey: string
   /** codeFingerprint of the pipeline's code and output-shaping libraries. */
   readonly codeKey: string
 }
 
-/** processDocument, its annotation taken from the cache when there, and put there when not. */
+/** processDocument, its annotation (and codebook-free counts) taken from the cache when there, and put there when not. */
 export const processCached = (doc: RawDocument, context: DocumentContext, cache: DocumentCache | undefined): ProcessedDocument => {
   if (cache === undefined) return processDocument(doc, context)
   const key = documentCacheKey(doc, cache.inputsKey, cache.codeKey)
-  let annotated = cache.entries.get(key)
-  if (annotated === undefined) {
-    annotated = annotateDocument(doc, context)
-    cache.entries.put(key, annotated)
+  let entry = cache.entries.get(key)
+  if (entry === undefined) {
+    const annotated = annotateDocument(doc, context)
+    entry = { annotated, counts: countCodebookFree(measureInput(annotated)) }
+    cache.entries.put(key, entry)
   }
-  return measureAnnotated(annotated, context.measures)
+  return measureAnnotated(entry.annotated, context.measures, entry.counts)
 }

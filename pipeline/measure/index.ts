@@ -36,29 +36,48 @@ export { frameLexiconRows } from "./frames.ts"
 export type { AnnotatedDocument, DocumentFrameIntervals, DocumentGroups, DocumentMeasures } from "./types.ts"
 export { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, KEYNESS_MIN_FREQUENCY, PUBLISHED_SIGNIFICANT_DIGITS }
 
-/**
- * Counts one document: no group-level figure, nothing that depends on other documents. Its own
- * bootstrap intervals are worked out here too, under `bootstrap` (the defaults unless the run
- * changes them), so that they are computed where documents are, in the workers, not when the
- * accumulator folds the document in.
- */
-export const measureDocument = (doc: AnnotatedDocument, codebooks: CompiledMeasureCodebooks, bootstrap: BootstrapSettings = {}): DocumentMeasures => {
-  const docId = doc.document.doc_id
+/** A document's counts that no codebook shapes: the part of its measures a cache can keep. */
+export type CodebookFreeCounts = Pick<DocumentMeasures, "doc_id" | "tokens" | "terms" | "sentence_tokens" | "entities">
+
+export const countCodebookFree = (doc: AnnotatedDocument): CodebookFreeCounts => {
   const sentences = tokensBySentence(doc)
   const sentenceTokens = sentences.map((sentence) => countWords(sentence.tokens))
-  const frames = measureFrames(docId, doc.text, sentences, codebooks.frames.frames)
-  const intervalSettings = { resamples: bootstrap.resamples ?? BOOTSTRAP_RESAMPLES, seed: bootstrap.seed ?? BOOTSTRAP_SEED }
-  const counts = { doc_id: docId, sentence_tokens: sentenceTokens, sentence_frame_hits: frames.sentence_frame_hits }
   return {
-    doc_id: docId,
+    doc_id: doc.document.doc_id,
     tokens: sentenceTokens.reduce((sum, n) => sum + n, 0),
     terms: countTerms(sentences),
     sentence_tokens: sentenceTokens,
+    entities: countEntities(doc.entities)
+  }
+}
+
+/**
+ * Counts one document: no group-level figure, nothing that depends on other documents (`counts`, if
+ * given, are its countCodebookFree, kept from an earlier run). Its own bootstrap intervals are worked
+ * out here too, under `bootstrap` (the defaults unless the run changes them), so that they are computed
+ * where documents are, in the workers, not when the accumulator folds the document in.
+ */
+export const measureDocument = (
+  doc: AnnotatedDocument,
+  codebooks: CompiledMeasureCodebooks,
+  bootstrap: BootstrapSettings = {},
+  counts: CodebookFreeCounts = countCodebookFree(doc)
+): DocumentMeasures => {
+  const docId = doc.document.doc_id
+  const sentences = tokensBySentence(doc)
+  const frames = measureFrames(docId, doc.text, sentences, codebooks.frames.frames)
+  const intervalSettings = { resamples: bootstrap.resamples ?? BOOTSTRAP_RESAMPLES, seed: bootstrap.seed ?? BOOTSTRAP_SEED }
+  const frameCounts = { doc_id: docId, sentence_tokens: counts.sentence_tokens, sentence_frame_hits: frames.sentence_frame_hits }
+  return {
+    doc_id: docId,
+    tokens: counts.tokens,
+    terms: counts.terms,
+    sentence_tokens: counts.sentence_tokens,
     sentence_frame_hits: frames.sentence_frame_hits,
-    entities: countEntities(doc.entities),
+    entities: counts.entities,
     naming: countNaming(sentences, codebooks.naming.concepts),
     frame_hits: frames.frame_hits,
-    frame_intervals: documentFrameIntervals(counts, frameNumbers(codebooks.frames.frames), intervalSettings)
+    frame_intervals: documentFrameIntervals(frameCounts, frameNumbers(codebooks.frames.frames), intervalSettings)
   }
 }
 

@@ -1,7 +1,7 @@
 // A worker thread of the document pool: compiles the codebooks it is given once, then answers each raw
 // document with processCached's result (its annotation from the shared disk cache when there).
 import { openDiskCache } from "../cache.ts"
-import { compileContext, processCached, withoutRows, type AnnotatedDocument, type DocumentCodebooks, type ProcessedDocument, type RowsPart } from "../document.ts"
+import { compileContext, processCached, withoutRows, type CachedDocument, type DocumentCodebooks, type ProcessedDocument, type RowsPart } from "../document.ts"
 import type { RawDocument } from "../ingest.ts"
 import { serveRequests, setupData } from "./serve.ts"
 
@@ -16,7 +16,7 @@ const setup = setupData<DocumentWorkerSetup>()
 const context = compileContext(setup.codebooks)
 const cache = setup.cache === null
   ? undefined
-  : { entries: openDiskCache<AnnotatedDocument>(setup.cache.dir), inputsKey: setup.cache.inputsKey, codeKey: setup.cache.codeKey }
+  : { entries: openDiskCache<CachedDocument>(setup.cache.dir), inputsKey: setup.cache.inputsKey, codeKey: setup.cache.codeKey }
 
 const dropped = new Set(setup.withoutRows)
 
