@@ -71,6 +71,12 @@ const rowsParts: ReadonlyArray<readonly [RowsPart, Table<any>]> = [
   ["entities", entities]
 ]
 
+/**
+ * Rows of groups (outlets, countries, camps), which the figures draw; not the per-document rows, which
+ * grow with the corpus and are streamed to their files only.
+ */
+const ofGroups = (row: { readonly group_by: string }): boolean => row.group_by !== "document"
+
 /** Reads an iterable to its end (a lazy one's side effects, such as `collecting`'s, then happen). */
 const drain = (rows: Iterable<unknown>): void => {
   for (const _ of rows) void _
@@ -145,17 +151,22 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const bootstrapAbort = new AbortController()
     const measureRows = measures.rowsInWorkers({ signal: bootstrapAbort.signal })
     const figureKeyness: Array<Row<typeof keyness>> = []
+    const figureSalience: Array<Row<typeof entitySalience>> = []
+    const figureNaming: Array<Row<typeof namingVariants>> = []
     const lexicon = frameLexiconRows(run.codebooks.frames)
+    // The figures need some rows of these tables, even when their files are taken as they are.
+    const writeKeeping = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>, keep: (row: Row<T>) => boolean, kept: Array<Row<T>>) => {
+      const passed = collecting(rows, keep, kept)
+      return adopted.has(table) ? Effect.sync(() => drain(passed)) : version.append(table, passed)
+    }
     const writeMeasures = Effect.gen(function* () {
       yield* write(termFrequencies, measureRows.term_frequencies)
-      const keynessRows = collecting(measureRows.keyness, drawnKeyness, figureKeyness)
-      // the figures need some of keyness's rows even when its files are taken as they are
-      yield* adopted.has(keyness) ? Effect.sync(() => drain(keynessRows)) : version.append(keyness, keynessRows)
-      yield* write(entitySalience, measureRows.entity_salience)
+      yield* writeKeeping(keyness, measureRows.keyness, drawnKeyness, figureKeyness)
+      yield* writeKeeping(entitySalience, measureRows.entity_salience, ofGroups, figureSalience)
       yield* write(frameLexicon, lexicon)
       const frameScoreRows = yield* Effect.promise(() => measureRows.frame_scores)
       yield* write(frameScores, frameScoreRows)
-      yield* write(namingVariants, measureRows.naming_variants)
+      yield* writeKeeping(namingVariants, measureRows.naming_variants, ofGroups, figureNaming)
       return frameScoreRows
     }).pipe(Effect.onExit(() => Effect.sync(() => bootstrapAbort.abort())))
     const frameScoreRows = yield* writeMeasures
@@ -166,8 +177,8 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
       frameScores: frameScoreRows,
       frameLexicon: lexicon,
       keyness: figureKeyness,
-      namingVariants: measureRows.naming_variants,
-      entitySalience: measureRows.entity_salience
+      namingVariants: figureNaming,
+      entitySalience: figureSalience
     }))
     return { figures, textInputs, warnings, documents: documentRows.length, counts }
   })

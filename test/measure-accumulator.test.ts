@@ -331,9 +331,9 @@ describe("the bootstrap off the main thread", () => {
           {
             term_frequencies: [...rows.term_frequencies],
             keyness: [...rows.keyness],
-            entity_salience: rows.entity_salience,
+            entity_salience: [...rows.entity_salience],
             frame_scores: await rows.frame_scores,
-            naming_variants: rows.naming_variants
+            naming_variants: [...rows.naming_variants]
           },
           expected
         )

@@ -56,15 +56,16 @@ export interface MeasureTables {
 
 /**
  * The same tables as rows produced on demand, each in its table's order. term_frequencies and
- * keyness grow with the vocabulary times the groups (millions of rows for thousands of documents):
- * a writer that takes rows one at a time need never hold them all.
+ * keyness grow with the vocabulary times the groups (millions of rows for thousands of documents),
+ * entity_salience and naming_variants with the documents: a writer that takes rows one at a time need
+ * never hold them all.
  */
 export interface MeasureRows {
   readonly term_frequencies: Iterable<Row<typeof termFrequencies>>
   readonly keyness: Iterable<Row<typeof keyness>>
-  readonly entity_salience: ReadonlyArray<Row<typeof entitySalience>>
+  readonly entity_salience: Iterable<Row<typeof entitySalience>>
   readonly frame_scores: ReadonlyArray<Row<typeof frameScores>>
-  readonly naming_variants: ReadonlyArray<Row<typeof namingVariants>>
+  readonly naming_variants: Iterable<Row<typeof namingVariants>>
 }
 
 /** MeasureRows with frame_scores still being worked out (the groups' bootstrap, on worker threads). */
@@ -213,8 +214,8 @@ export class MeasureAccumulator {
     const rows = {
       term_frequencies: { [Symbol.iterator]: () => terms.termFrequencyRows(tokensOf, check) },
       keyness: { [Symbol.iterator]: () => terms.keynessRows(minFrequency, check) },
-      entity_salience: entitySalienceRows(units, records, this.names.entities).sort(compareRows(entitySalience)),
-      naming_variants: namingVariantRows(units, this.codebooks.naming.concepts, this.names.variants).sort(compareRows(namingVariants))
+      entity_salience: entitySalienceRows(units, records, this.names.entities),
+      naming_variants: namingVariantRows(units, this.codebooks.naming.concepts, this.names.variants)
     }
     return { rows, records, units, bootstrap, knownIntervals }
   }

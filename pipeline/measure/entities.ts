@@ -1,7 +1,7 @@
 // Entity salience: mentions of each canonical entity per document and per group.
 import type { entities } from "../../schemas/entities.ts"
-import type { entitySalience } from "../../schemas/entity_salience.ts"
-import type { Row } from "../../schemas/table.ts"
+import { entitySalience } from "../../schemas/entity_salience.ts"
+import { compareRows, type Row } from "../../schemas/table.ts"
 import type { GroupMember } from "./groups.ts"
 import { rate, roundPublished } from "./stats.ts"
 import type { EntityName, Interner } from "./record.ts"
@@ -86,8 +86,21 @@ const salienceOfGroup = (
   }))
 }
 
-/** entity_salience rows, unsorted; `names` numbers the records' entity names. */
-export const entitySalienceRows = (members: ReadonlyArray<GroupMember<Counted>>, perDocument: ReadonlyArray<Counted>, names: Interner<EntityName>) => {
+/**
+ * entity_salience rows in the table's order, a group at a time (`names` numbers the records' entity
+ * names): `members` must be in (group_by, group) order, as membersByGroup gives them. Only one group's
+ * rows are held at a time.
+ */
+export const entitySalienceRows = (
+  members: ReadonlyArray<GroupMember<Counted>>,
+  perDocument: ReadonlyArray<Counted>,
+  names: Interner<EntityName>
+): Iterable<Row<typeof entitySalience>> => {
   const chosen = entityNames(perDocument, names)
-  return members.flatMap((member) => salienceOfGroup(member, names, chosen))
+  const byOrder = compareRows(entitySalience)
+  return {
+    *[Symbol.iterator]() {
+      for (const member of members) yield* salienceOfGroup(member, names, chosen).sort(byOrder)
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // Naming variants: how often each way of naming a concept occurs, per document and per group.
-import type { namingVariants } from "../../schemas/naming_variants.ts"
-import type { Row } from "../../schemas/table.ts"
+import { namingVariants } from "../../schemas/naming_variants.ts"
+import { compareRows, type Row } from "../../schemas/table.ts"
 import type { CompiledConcept } from "./codebooks.ts"
 import type { SentenceTokens } from "./document.ts"
 import type { GroupMember } from "./groups.ts"
@@ -68,6 +68,20 @@ const namingOfGroup = (
   })
 }
 
-/** naming_variants rows, unsorted; `variants` numbers the records' naming variants. */
-export const namingVariantRows = (members: ReadonlyArray<GroupMember<Counted>>, concepts: ReadonlyArray<CompiledConcept>, variants: Interner<VariantName>) =>
-  members.flatMap((member) => namingOfGroup(member, concepts, variants))
+/**
+ * naming_variants rows in the table's order, a group at a time (`variants` numbers the records' naming
+ * variants): `members` must be in (group_by, group) order, as membersByGroup gives them. Only one
+ * group's rows are held at a time.
+ */
+export const namingVariantRows = (
+  members: ReadonlyArray<GroupMember<Counted>>,
+  concepts: ReadonlyArray<CompiledConcept>,
+  variants: Interner<VariantName>
+): Iterable<Row<typeof namingVariants>> => {
+  const byOrder = compareRows(namingVariants)
+  return {
+    *[Symbol.iterator]() {
+      for (const member of members) yield* namingOfGroup(member, concepts, variants).sort(byOrder)
+    }
+  }
+}
