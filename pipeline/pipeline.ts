@@ -24,7 +24,7 @@ import { openTableStore, type TableStore } from "./table-store.ts"
 import { tableKeys } from "./table-keys.ts"
 import { cacheKey, codeFingerprint } from "./cache.ts"
 import { InputError } from "./errors.ts"
-import { openPartial, parseShard, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
+import { openPartial, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
 import { createMeasureAccumulator, frameLexiconRows, measureParameters } from "./measure/index.ts"
 import { termFrequencies } from "../schemas/term_frequencies.ts"
 import { keyness } from "../schemas/keyness.ts"
@@ -391,7 +391,6 @@ export const mergeShards = (options: MergeOptions) =>
     return yield* publishCorpus(run, documentsFromPartials(partials), options.outDir, options.progress, undefined)
   }))
 
-export { parseShard }
 
 /** The closing summary: a small table on stderr, then any warnings. */
 export const formatSummary = (summary: PipelineSummary): string => {

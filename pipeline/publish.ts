@@ -36,7 +36,7 @@ import type { RowGroupLimits } from "./publish/parquet.ts"
 import type { TableDigest } from "./publish/digest.ts"
 import type { WrittenFile } from "./publish/sink.ts"
 import { type ClosedFiles, ParquetUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
-import { compareContent, tableFile, type TableFormat } from "./publish/verify.ts"
+import { compareContent, TABLE_FORMATS, tableFile, type TableFormat } from "./publish/verify.ts"
 
 export type { RowGroupLimits } from "./publish/parquet.ts"
 
@@ -115,7 +115,6 @@ export interface PublishedTable {
   readonly adopted: boolean
 }
 
-const FORMATS: ReadonlyArray<TableFormat> = ["csv", "arrow", "parquet"]
 /** Rows handed to the writers at a time when appending a long array or an iterable. */
 const APPEND_CHUNK_ROWS = 8192
 /** Below this much CSV, starting a worker thread costs more than it saves. */
@@ -205,7 +204,7 @@ const checkReadback = (files: ReadonlyArray<RenderedFile>, outcomes: ReadonlyMap
       if (read.sha256 !== file.sha256 || read.size !== file.size) return yield* publishError(file.path, "did not read back as written", DISK_FIX)
     }
     for (const { table, digest, parquetContent } of tables) {
-      for (const format of FORMATS) {
+      for (const format of TABLE_FORMATS) {
         const file = tableFile(table, format)
         const problem = format === "parquet"
           ? compareContent(file, parquetContent, digest, 0) // read back already, to write the Arrow file
@@ -345,7 +344,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         if (writer === undefined || writer.rows > 0 || state.finishing) {
           return yield* publishError(`${table.name} table`, "cannot be taken after rows were appended to it, or twice", A_BUG)
         }
-        const copies = FORMATS.map((format) => ({
+        const copies = TABLE_FORMATS.map((format) => ({
           from: path.join(taken.dir, tableFile(table, format)),
           to: path.join(staging, tableFile(table, format)),
           expected: taken.files[format]
@@ -388,7 +387,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         const writeSmall = (file: string, bytes: Uint8Array, last = false) =>
           writeSmallFile(file, bytes).pipe(Effect.tap(() => Effect.sync(() => readBack({ file, path: stagedPath(file) }, last))))
         for (const table of adopted.keys()) {
-          for (const format of FORMATS) readBack({ file: tableFile(table, format), path: stagedPath(tableFile(table, format)) }) // their bytes
+          for (const format of TABLE_FORMATS) readBack({ file: tableFile(table, format), path: stagedPath(tableFile(table, format)) }) // their bytes
         }
         const tables: Array<PublishedTable> = options.tables.map((table) => {
           const taken = adopted.get(table)
@@ -397,7 +396,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
           return { table, digest, files, adopted: false }
         })
         const tableFiles: Array<RenderedFile> = tables.flatMap(({ table, digest, files }) =>
-          FORMATS.map((format) => ({ path: tableFile(table, format), sha256: files[format].sha256, size: files[format].size, rows: digest.rows, table: table.name }))
+          TABLE_FORMATS.map((format) => ({ path: tableFile(table, format), sha256: files[format].sha256, size: files[format].size, rows: digest.rows, table: table.name }))
         )
         const figureFiles: Array<RenderedFile> = []
         for (const figure of request.figures) {

@@ -10,18 +10,13 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync
 import { join } from "node:path"
 import type { TableDigest } from "./publish/digest.ts"
 import type { WrittenFile } from "./publish/sink.ts"
-
-export const TABLE_FORMATS = ["csv", "arrow", "parquet"] as const
-export type StoredFormat = (typeof TABLE_FORMATS)[number]
-
-/** The file of a table in a version folder (and in a store entry): csv/tokens.csv, … */
-export const storedTableFile = (table: string, format: StoredFormat): string => `${format}/${table}.${format}`
+import { TABLE_FORMATS, tableFile, type TableFormat } from "./publish/content.ts"
 
 export interface StoredTable {
   readonly table: string
   /** Of the rows the files hold. */
   readonly digest: TableDigest
-  readonly files: Readonly<Record<StoredFormat, WrittenFile>>
+  readonly files: Readonly<Record<TableFormat, WrittenFile>>
 }
 
 export interface TakenTable extends StoredTable {
@@ -39,7 +34,7 @@ const ENTRY = "entry.json"
 
 const filesPresent = (dir: string, entry: StoredTable): boolean =>
   TABLE_FORMATS.every((format) => {
-    const path = join(dir, storedTableFile(entry.table, format))
+    const path = join(dir, tableFile({ name: entry.table }, format))
     return existsSync(path) && statSync(path).size === entry.files[format].size
   })
 
@@ -70,7 +65,7 @@ export const openTableStore = (dir: string): TableStore => {
       try {
         for (const format of TABLE_FORMATS) {
           mkdirSync(join(aside, format), { recursive: true })
-          linkOrCopy(join(versionDir, storedTableFile(stored.table, format)), join(aside, storedTableFile(stored.table, format)))
+          linkOrCopy(join(versionDir, tableFile({ name: stored.table }, format)), join(aside, tableFile({ name: stored.table }, format)))
         }
         writeFileSync(join(aside, ENTRY), JSON.stringify(stored))
         renameSync(aside, at)

@@ -155,7 +155,8 @@ export const compareContent = (file: string, content: FileContent, expected: Tab
   }
 }
 
-export type TableFormat = "csv" | "arrow" | "parquet"
+export const TABLE_FORMATS = ["csv", "arrow", "parquet"] as const
+export type TableFormat = (typeof TABLE_FORMATS)[number]
 
 /** How the format numbers its first data row: 2 for CSV, under its header; 0 for records. */
 export const firstRowNumber = (format: TableFormat): number => (format === "csv" ? 2 : 0)

@@ -9,7 +9,7 @@ import { RowDigest, type TableDigest } from "./digest.ts"
 import { type ColumnChunks, parquetTypes, readColumnChunks, withParquetFile } from "./parquet.ts"
 import type { ReadbackProblem } from "./readback.ts"
 
-export { compareContent, type FileContent, readArrowContent, readCsvContent, type TableFormat, tableFile } from "./content.ts"
+export { compareContent, type FileContent, readArrowContent, readCsvContent, TABLE_FORMATS, type TableFormat, tableFile } from "./content.ts"
 
 /** An error of the consumer of the rows read, passed through as it is. */
 class Downstream extends Error {
