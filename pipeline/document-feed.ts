@@ -2,10 +2,10 @@
 // worker threads, or in the main thread, each annotation taken from the per-document cache when it is
 // there), or read back from the partial files of shards. Whichever, the consumer sees the same
 // documents in the same order, so the published bytes cannot depend on it.
+import { availableParallelism } from "node:os"
 import { join } from "node:path"
 import { Effect, type FileSystem, type Path, type Scope } from "effect"
-import { openDiskCache } from "./cache.ts"
-import { processCached, type CachedDocument, type DocumentCache, type DocumentCodebooks, type DocumentContext, type ProcessedDocument, type RowsPart } from "./document.ts"
+import { openDocumentCache, processCached, ROWS_PARTS, type DocumentCache, type DocumentCodebooks, type DocumentContext, type LeftOutPart, type ProcessedDocument } from "./document.ts"
 import { InputError } from "./errors.ts"
 import { readDocument, type RawDocument } from "./ingest.ts"
 import type { PublishError } from "./errors.ts"
@@ -16,25 +16,22 @@ import type { SourceRow } from "../schemas/inputs/sources.ts"
 
 export type OnDocument = (doc: ProcessedDocument) => Effect.Effect<void, PublishError>
 
-/**
- * Hands every document, in order, to `onDocument`; the rows of the parts in `unneeded` may be left out
- * (withoutRows).
- */
+/** Hands every document, in order, to `onDocument`; the parts in `unneeded` may be left out (leaveOut). */
 export type DocumentFeed = (
   onDocument: OnDocument,
-  unneeded: ReadonlySet<RowsPart>
+  unneeded: ReadonlySet<LeftOutPart>
 ) => Effect.Effect<void, InputError | PublishError, FileSystem.FileSystem | Path.Path | Scope.Scope>
 
 export interface CacheSettings {
-  /** The cache's folder: documents/ (annotations) and tables/ (published tables). */
+  /** The cache's folder: documents/ (annotations), tables/ (published tables) and figures/. */
   readonly dir: string
   readonly inputsKey: string
   readonly codeKey: string
 }
 
 export interface ProcessingOptions {
-  /** Worker threads; 0 processes the documents in the main thread. */
-  readonly workers: number
+  /** Worker threads; 0 processes the documents in the main thread; "auto": see poolSize. */
+  readonly workers: number | "auto"
   readonly cache: CacheSettings | undefined
 }
 
@@ -47,26 +44,40 @@ const entriesDir = (settings: CacheSettings) => join(settings.dir, "documents", 
 /** The published tables kept for re-runs (table-store.ts). */
 export const tableStoreDir = (cacheDir: string) => join(cacheDir, "tables")
 
+/** The figures drawn, by their specs (figures.ts). */
+export const figureCacheDir = (cacheDir: string) => join(cacheDir, "figures")
+
 const mainThreadCache = (settings: CacheSettings | undefined): DocumentCache | undefined =>
   settings === undefined
     ? undefined
-    : { entries: openDiskCache<CachedDocument>(entriesDir(settings)), inputsKey: settings.inputsKey, codeKey: settings.codeKey }
+    : openDocumentCache(entriesDir(settings), settings)
 
-const openPool = (codebooks: DocumentCodebooks, options: ProcessingOptions, unneeded: ReadonlySet<RowsPart>) =>
+const openPool = (codebooks: DocumentCodebooks, context: DocumentContext, options: ProcessingOptions, size: number, unneeded: ReadonlySet<LeftOutPart>) =>
   Effect.acquireRelease(
     Effect.sync(() =>
       createWorkerPool<RawDocument, ProcessedDocument>({
         entry: new URL("./workers/document-worker.ts", import.meta.url),
-        size: options.workers,
+        size,
         setup: {
           codebooks,
+          measures: context.measures,
           cache: options.cache === undefined ? null : { ...options.cache, dir: entriesDir(options.cache) },
-          withoutRows: [...unneeded]
+          leftOut: [...unneeded]
         } satisfies DocumentWorkerSetup
       })
     ),
     (pool) => Effect.promise(() => pool.close())
   )
+
+/**
+ * "auto": a worker per CPU but one, for the main thread that writes the documents' rows; a worker per
+ * CPU when every per-document table is taken from the table store, as the main thread then writes little.
+ */
+export const poolSize = (workers: number | "auto", unneeded: ReadonlySet<LeftOutPart>): number => {
+  if (workers !== "auto") return workers
+  const cpus = availableParallelism()
+  return ROWS_PARTS.every((part) => unneeded.has(part)) ? cpus : Math.max(1, cpus - 1)
+}
 
 /** A worker's failure is a bug of the pipeline's, not of the input: it ends the run as an internal error. */
 const answer = (pending: Promise<ProcessedDocument>) => Effect.promise(() => pending)
@@ -103,15 +114,16 @@ export const documentsFromRaw = (
 ): DocumentFeed =>
   (onDocument, unneeded) =>
     Effect.gen(function* () {
-      if (options.workers === 0 || sources.length === 0) {
+      const workers = poolSize(options.workers, unneeded)
+      if (workers === 0 || sources.length === 0) {
         const cache = mainThreadCache(options.cache)
         for (const { line, row } of sources) {
-          yield* onDocument(processCached(yield* readDocument(rawDir, row, line), context, cache))
+          yield* onDocument(processCached(yield* readDocument(rawDir, row, line), context, cache, unneeded))
         }
         return
       }
-      const pool = yield* openPool(codebooks, options, unneeded)
-      yield* processInPool(pool, rawDir, sources, 2 * options.workers, onDocument)
+      const pool = yield* openPool(codebooks, context, options, workers, unneeded)
+      yield* processInPool(pool, rawDir, sources, 2 * workers, onDocument)
     })
 
 /** The documents held by partial files, read in the order given. */

@@ -21,14 +21,21 @@ import { analyse } from "./nlp.ts"
 import { segment, type Segmentation } from "./segment.ts"
 import { annotate } from "./annotate.ts"
 import { compileGazetteer, type CompiledGazetteer } from "./entities.ts"
-import { cacheKey, type DiskCache } from "./cache.ts"
+import { join } from "node:path"
+import { cacheKey, openDiskCache, type DiskCache } from "./cache.ts"
 import {
   compileMeasureCodebooks,
   countCodebookFree,
+  matchableSentences,
   measureDocument,
+  measureMatchable,
+  packSentences,
+  tokensBySentence,
+  unpackSentences,
   type CodebookFreeCounts,
   type CompiledMeasureCodebooks,
-  type DocumentMeasures
+  type DocumentMeasures,
+  type PackedSentences
 } from "./measure/index.ts"
 
 /** What the per-document stages read besides the document: plain data, so it can be sent to a worker. */
@@ -47,12 +54,22 @@ export interface DocumentContext {
   readonly measures: CompiledMeasureCodebooks
 }
 
-export const compileContext = (codebooks: DocumentCodebooks): DocumentContext => ({
-  outlets: codebooks.outlets,
-  boilerplate: codebooks.boilerplate,
-  gazetteer: compileGazetteer(codebooks.gazetteer),
-  measures: compileMeasureCodebooks(codebooks.frames, codebooks.naming)
-})
+/**
+ * The codebooks compiled for the per-document stages; `measures` if already compiled (by the main
+ * thread, for a worker). The gazetteer is compiled when first read: a run whose annotations all come
+ * from the cache never needs it, nor wink-nlp's model.
+ */
+export const compileContext = (codebooks: DocumentCodebooks, measures?: CompiledMeasureCodebooks): DocumentContext => {
+  let gazetteer: CompiledGazetteer | undefined
+  return {
+    outlets: codebooks.outlets,
+    boilerplate: codebooks.boilerplate,
+    get gazetteer() {
+      return (gazetteer ??= compileGazetteer(codebooks.gazetteer))
+    },
+    measures: measures ?? compileMeasureCodebooks(codebooks.frames, codebooks.naming)
+  }
+}
 
 /** A document through stages 2–4: its rows of the per-document tables. What the cache holds. */
 export interface AnnotatedDocument {
@@ -74,13 +91,19 @@ export interface ProcessedDocument extends AnnotatedDocument {
 
 /** The parts of a processed document that hold a per-document table's rows. */
 export type RowsPart = "text" | "cleaningLog" | "sentences" | "tokens" | "entities"
+export const ROWS_PARTS: ReadonlyArray<RowsPart> = ["text", "cleaningLog", "sentences", "tokens", "entities"]
 
 /**
- * The document with the rows of `parts` emptied: those tables are taken from the table store, so their
- * rows need not cross from a worker thread to the writer. Everything else (the measures, the documents
- * row, the sizes) is kept.
+ * What a run may leave out of a processed document: the rows of tables taken from the table store,
+ * and the term counts when term_frequencies and keyness are both taken from it.
  */
-export const withoutRows = (doc: ProcessedDocument, parts: ReadonlySet<RowsPart>): ProcessedDocument =>
+export type LeftOutPart = RowsPart | "terms"
+
+/**
+ * The document with `parts` emptied, so that they need not cross from a worker thread to the writer.
+ * Everything else (the other measures, the documents row, the sizes) is kept.
+ */
+export const leaveOut = (doc: ProcessedDocument, parts: ReadonlySet<LeftOutPart>): ProcessedDocument =>
   parts.size === 0
     ? doc
     : {
@@ -89,7 +112,8 @@ export const withoutRows = (doc: ProcessedDocument, parts: ReadonlySet<RowsPart>
       cleaningLog: parts.has("cleaningLog") ? [] : doc.cleaningLog,
       sentences: parts.has("sentences") ? [] : doc.sentences,
       tokens: parts.has("tokens") ? [] : doc.tokens,
-      entities: parts.has("entities") ? [] : doc.entities
+      entities: parts.has("entities") ? [] : doc.entities,
+      measures: parts.has("terms") ? { ...doc.measures, terms: [] } : doc.measures
     }
 
 const sentenceRows = (docId: string, segmentation: Segmentation, text: string): Array<Row<typeof sentences>> =>
@@ -176,6 +200,13 @@ const measureInput = (annotated: AnnotatedDocument) => ({
   entities: annotated.entities
 })
 
+const sizesOf = (annotated: AnnotatedDocument): ProcessedDocument["sizes"] => ({
+  sentences: annotated.sentences.length,
+  tokens: annotated.tokens.length,
+  entities: annotated.entities.length,
+  removedSpans: annotated.cleaningLog.length
+})
+
 /** Stage 5a: the document's own counts, from its annotation (and its codebook-free counts, if kept). */
 export const measureAnnotated = (
   annotated: AnnotatedDocument,
@@ -183,12 +214,7 @@ export const measureAnnotated = (
   counts: CodebookFreeCounts = countCodebookFree(measureInput(annotated))
 ): ProcessedDocument => ({
   ...annotated,
-  sizes: {
-    sentences: annotated.sentences.length,
-    tokens: annotated.tokens.length,
-    entities: annotated.entities.length,
-    removedSpans: annotated.cleaningLog.length
-  },
+  sizes: sizesOf(annotated),
   measures: measureDocument(measureInput(annotated), measures, {}, counts)
 })
 
@@ -215,29 +241,82 @@ export const annotationInputsKey = (
 export const documentCacheKey = (doc: Pick<RawDocument, "source" | "sha256">, inputsKey: string, codeKey: string): string =>
   cacheKey("annotated-document", codeKey, inputsKey, doc.sha256, doc.source)
 
-/** A cache entry: the annotation, and the counts of it that no codebook shapes. */
-export interface CachedDocument {
-  readonly annotated: AnnotatedDocument
+/**
+ * The second part of a cache entry: what a run that takes every per-document table from the table
+ * store needs of the document (its documents row, sizes and warnings, its codebook-free counts and
+ * what the framing and naming codebooks are matched on), small and quick to read.
+ */
+export interface MeasureView {
+  readonly document: Row<typeof documents>
+  readonly warnings: ReadonlyArray<string>
+  readonly sizes: ProcessedDocument["sizes"]
+  readonly text: string
+  readonly sentences: PackedSentences
   readonly counts: CodebookFreeCounts
 }
 
+export const measureViewOf = (annotated: AnnotatedDocument): MeasureView => ({
+  document: annotated.document,
+  warnings: annotated.warnings,
+  sizes: sizesOf(annotated),
+  text: annotated.text.text_clean,
+  sentences: packSentences(matchableSentences(tokensBySentence(measureInput(annotated)))),
+  counts: countCodebookFree(measureInput(annotated))
+})
+
+/** Stage 5a from a measure view: the document without its rows. */
+export const measureView = (view: MeasureView, measures: CompiledMeasureCodebooks): ProcessedDocument => ({
+  document: view.document,
+  text: { doc_id: view.document.doc_id, text_clean: "" },
+  cleaningLog: [],
+  sentences: [],
+  tokens: [],
+  entities: [],
+  warnings: view.warnings,
+  sizes: view.sizes,
+  measures: measureMatchable({ doc_id: view.document.doc_id, text: view.text, sentences: unpackSentences(view.sentences) }, measures, view.counts)
+})
+
 export interface DocumentCache {
-  readonly entries: DiskCache<CachedDocument>
+  /** The annotations: the rows of the per-document tables. */
+  readonly annotations: DiskCache<AnnotatedDocument>
+  /** Their measure views, under the same keys; written last, so that a view says its entry is whole. */
+  readonly views: DiskCache<MeasureView>
   /** annotationInputsKey of the codebooks in use. */
   readonly inputsKey: string
   /** codeFingerprint of the pipeline's code and output-shaping libraries. */
   readonly codeKey: string
 }
 
-/** processDocument, its annotation (and codebook-free counts) taken from the cache when there, and put there when not. */
-export const processCached = (doc: RawDocument, context: DocumentContext, cache: DocumentCache | undefined): ProcessedDocument => {
-  if (cache === undefined) return processDocument(doc, context)
+/** A document cache in `dir`. */
+export const openDocumentCache = (dir: string, keys: Pick<DocumentCache, "inputsKey" | "codeKey">): DocumentCache => ({
+  annotations: openDiskCache<AnnotatedDocument>(join(dir, "annotations")),
+  views: openDiskCache<MeasureView>(join(dir, "views")),
+  inputsKey: keys.inputsKey,
+  codeKey: keys.codeKey
+})
+
+/**
+ * processDocument with `leftOut` left out, its annotation (and codebook-free counts) taken from the
+ * cache when there, and put there when not. A run that needs no rows reads only the measure view.
+ */
+export const processCached = (
+  doc: RawDocument,
+  context: DocumentContext,
+  cache: DocumentCache | undefined,
+  leftOut: ReadonlySet<LeftOutPart> = new Set()
+): ProcessedDocument => {
+  if (cache === undefined) return leaveOut(processDocument(doc, context), leftOut)
   const key = documentCacheKey(doc, cache.inputsKey, cache.codeKey)
-  let entry = cache.entries.get(key)
-  if (entry === undefined) {
-    const annotated = annotateDocument(doc, context)
-    entry = { annotated, counts: countCodebookFree(measureInput(annotated)) }
-    cache.entries.put(key, entry)
+  const view = cache.views.get(key)
+  if (view !== undefined) {
+    if (ROWS_PARTS.every((part) => leftOut.has(part))) return leaveOut(measureView(view, context.measures), leftOut)
+    const annotated = cache.annotations.get(key)
+    if (annotated !== undefined) return leaveOut(measureAnnotated(annotated, context.measures, view.counts), leftOut)
   }
-  return measureAnnotated(entry.annotated, context.measures, entry.counts)
+  const annotated = annotateDocument(doc, context)
+  const fresh = measureViewOf(annotated)
+  cache.annotations.put(key, annotated)
+  cache.views.put(key, fresh)
+  return leaveOut(measureAnnotated(annotated, context.measures, fresh.counts), leftOut)
 }

@@ -13,6 +13,9 @@ import { frameScoresFigure } from "./figures/frame-scores.ts"
 import { keyTermsFigure } from "./figures/key-terms.ts"
 import { namingVariantsFigure } from "./figures/naming-variants.ts"
 import { type FigureSpec, renderSvg } from "./figures/render.ts"
+import * as vega from "vega"
+import { version as vegaLiteVersion } from "vega-lite"
+import { cacheKey, type DiskCache } from "./cache.ts"
 
 export interface FigureInput {
   readonly documents: ReadonlyArray<Row<typeof documents>>
@@ -42,14 +45,34 @@ const figureSpecs = (input: FigureInput): Array<FigureSpec | undefined> => [
   entitySalienceFigure(input)
 ]
 
+/** Figures already drawn, by their spec: rendering costs about a quarter of a second each. */
+export interface FigureCache {
+  readonly svgs: DiskCache<string>
+  /** What else shapes an SVG: the pipeline's code and the renderer's versions. */
+  readonly rendererKey: string
+}
+
+/** The versions of the libraries that draw the figures. */
+export const rendererVersions = (): Record<string, string> => ({ vega: vega.version, "vega-lite": vegaLiteVersion })
+
+const renderCached = async (spec: FigureSpec["spec"], cache: FigureCache | undefined): Promise<string> => {
+  if (cache === undefined) return renderSvg(spec)
+  const key = cacheKey("figure", cache.rendererKey, spec)
+  const cached = cache.svgs.get(key)
+  if (typeof cached === "string") return cached
+  const svg = await renderSvg(spec)
+  cache.svgs.put(key, svg)
+  return svg
+}
+
 /** The figures that have data, in a fixed order. */
-export const renderFigures = async (input: FigureInput): Promise<ReadonlyArray<Figure>> => {
+export const renderFigures = async (input: FigureInput, cache?: FigureCache): Promise<ReadonlyArray<Figure>> => {
   const figures: Array<Figure> = []
   // One at a time: Vega numbers SVG definitions process-wide.
   for (const figure of figureSpecs(input)) {
     if (figure === undefined) continue
     const { spec, ...about } = figure
-    figures.push({ ...about, svg: await renderSvg(spec) })
+    figures.push({ ...about, svg: await renderCached(spec, cache) })
   }
   return figures
 }

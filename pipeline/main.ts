@@ -9,8 +9,7 @@ import { parseShard } from "./shards.ts"
 import { stderrProgress } from "./progress.ts"
 import { InputError } from "./errors.ts"
 
-/** The main thread writes every file and is the busiest: the workers get the other CPUs. */
-const defaultWorkers = Math.max(1, availableParallelism() - 1)
+const cpus = availableParallelism()
 
 const pipeline = Command.make(
   "pipeline",
@@ -19,8 +18,8 @@ const pipeline = Command.make(
     out: outFlag,
     version: versionFlag("Publish under this version instead of dataset.yaml's (semver, e.g. 1.1.0)."),
     workers: Flag.Int("workers").pipe(
-      Flag.withDescription(`Worker threads for the per-document stages (0: all in the main thread). Default: one per CPU but the one the main thread needs to write the files (${defaultWorkers} here).`),
-      Flag.withDefault(defaultWorkers)
+      Flag.withDescription(`Worker threads for the per-document stages (0: all in the main thread). Default: one per CPU but the one the main thread needs to write the documents' rows (${Math.max(1, cpus - 1)} here), or one per CPU (${cpus}) when every per-document table is taken from the cache.`),
+      Flag.optional
     ),
     cache: Flag.Boolean("cache").pipe(
       Flag.withDescription("Take documents' annotations and published tables from the cache where what they depend on (texts, manifest rows, codebooks, code) is unchanged (--no-cache: compute and write everything)."),
@@ -44,7 +43,7 @@ const pipeline = Command.make(
     Effect.gen(function* () {
       const common = {
         rawDir: flags.raw,
-        workers: Math.max(0, flags.workers),
+        workers: Option.match(flags.workers, { onNone: () => "auto" as const, onSome: (workers) => Math.max(0, workers) }),
         ...(flags.cache ? { cacheDir: flags.cacheDir } : {}),
         ...(Option.isSome(flags.version) ? { version: flags.version.value } : {}),
         ...(flags.quiet ? {} : { progress: stderrProgress() })

@@ -18,11 +18,11 @@ import { tokens } from "../schemas/tokens.ts"
 import { entities } from "../schemas/entities.ts"
 import { readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
-import { annotationInputsKey, compileContext, type DocumentCodebooks, type RowsPart } from "./document.ts"
-import { documentsFromPartials, documentsFromRaw, tableStoreDir, type CacheSettings, type DocumentFeed } from "./document-feed.ts"
-import { openTableStore, type TableStore } from "./table-store.ts"
+import { annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type RowsPart } from "./document.ts"
+import { documentsFromPartials, documentsFromRaw, figureCacheDir, tableStoreDir, type CacheSettings, type DocumentFeed } from "./document-feed.ts"
+import { openTableStore, type TableStore, type TakenTable } from "./table-store.ts"
 import { tableKeys } from "./table-keys.ts"
-import { cacheKey, codeFingerprint } from "./cache.ts"
+import { cacheKey, codeFingerprint, openDiskCache } from "./cache.ts"
 import { InputError } from "./errors.ts"
 import { openPartial, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
 import { createMeasureAccumulator, frameLexiconRows, measureParameters } from "./measure/index.ts"
@@ -34,7 +34,8 @@ import { frameHits } from "../schemas/frame_hits.ts"
 import { frameScores } from "../schemas/frame_scores.ts"
 import { namingVariants } from "../schemas/naming_variants.ts"
 import { openVersion, type PublishResult, type VersionWriter } from "./publish.ts"
-import { renderFigures } from "./figures.ts"
+import { renderFigures, rendererVersions, type FigureCache } from "./figures.ts"
+import { KeyTermCandidates } from "./figures/key-terms.ts"
 import { softwareVersions } from "./software.ts"
 import type { ProgressReporter } from "./progress.ts"
 import { qualitySection, readRecordedQuality } from "./eval/quality.ts"
@@ -48,19 +49,16 @@ export interface PipelineOptions {
   readonly version?: string
   /** Told after each document. */
   readonly progress?: ProgressReporter
-  /** Worker threads for the per-document stages; 0 (the default) keeps them in the main thread. */
-  readonly workers?: number
+  /**
+   * Worker threads for the per-document stages; 0 (the default) keeps them in the main thread; "auto"
+   * sizes the pool to the CPUs (document-feed.ts, poolSize).
+   */
+  readonly workers?: number | "auto"
   /** The per-document cache's folder; none if not given. */
   readonly cacheDir?: string
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-
-/**
- * The keyness rows the figures draw (outlets' key lemmas). keyness grows with the vocabulary times the
- * groups: it is streamed to its files, and only these rows are kept for the figures.
- */
-const drawnKeyness = (row: Row<typeof keyness>): boolean => row.group_by === "outlet" && row.form === "lemma" && row.ngram === 1
 
 /** The parts of a processed document holding a per-document table's rows, with their tables. */
 const rowsParts: ReadonlyArray<readonly [RowsPart, Table<any>]> = [
@@ -82,12 +80,17 @@ const drain = (rows: Iterable<unknown>): void => {
   for (const _ of rows) void _
 }
 
-/** Rows passed on as they are read, the ones `keep` wants also collected into `kept`. */
-function* collecting<R>(rows: Iterable<R>, keep: (row: R) => boolean, kept: Array<R>): Generator<R> {
+/** Rows passed on as they are read, each also shown to `see`. */
+function* seeing<R>(rows: Iterable<R>, see: (row: R) => void): Generator<R> {
   for (const row of rows) {
-    if (keep(row)) kept.push(row)
+    see(row)
     yield row
   }
+}
+
+/** Collects the rows `keep` wants into `kept`. */
+const keeping = <R>(keep: (row: R) => boolean, kept: Array<R>) => (row: R) => {
+  if (keep(row)) kept.push(row)
 }
 
 export interface PipelineSummary {
@@ -109,7 +112,7 @@ export interface PipelineSummary {
  * and figures needed is dropped when this returns: the version is finished with the figures and the
  * texts' checksums only.
  */
-const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter, adopted: ReadonlySet<Table<any>>) =>
+const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter, adopted: AdoptedTables, figureCache: FigureCache | undefined) =>
   Effect.gen(function* () {
     // A table whose files were taken from the table store gets no rows.
     const write = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) => (adopted.has(table) ? Effect.void : version.append(table, rows))
@@ -120,7 +123,14 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
     const byFrameHitOrder = compareRows(frameHits)
 
-    const unneeded = new Set(rowsParts.filter(([, table]) => adopted.has(table)).map(([part]) => part))
+    // The stored keyness entry keeps the rows its figure draws: with both term tables taken, the
+    // documents' term counts are not needed at all.
+    const storedKeyTerms = adopted.get(keyness)?.figureRows as ReadonlyArray<Row<typeof keyness>> | undefined
+    const termsUnneeded = adopted.has(termFrequencies) && storedKeyTerms !== undefined
+    const unneeded = new Set<LeftOutPart>([
+      ...rowsParts.filter(([, table]) => adopted.has(table)).map(([part]) => part),
+      ...(termsUnneeded ? ["terms" as const] : [])
+    ])
 
     // 1–5a, a document at a time: read, clean, segment, annotate, count, write
     yield* feed((doc) =>
@@ -150,28 +160,29 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     // threads meanwhile (stopped if writing fails)
     const bootstrapAbort = new AbortController()
     const measureRows = measures.rowsInWorkers({ signal: bootstrapAbort.signal })
-    const figureKeyness: Array<Row<typeof keyness>> = []
+    const keyTerms = new KeyTermCandidates()
     const figureSalience: Array<Row<typeof entitySalience>> = []
     const figureNaming: Array<Row<typeof namingVariants>> = []
     const lexicon = frameLexiconRows(run.codebooks.frames)
     // The figures need some rows of these tables, even when their files are taken as they are.
-    const writeKeeping = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>, keep: (row: Row<T>) => boolean, kept: Array<Row<T>>) => {
-      const passed = collecting(rows, keep, kept)
+    const writeSeeing = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>, see: (row: Row<T>) => void) => {
+      const passed = seeing(rows, see)
       return adopted.has(table) ? Effect.sync(() => drain(passed)) : version.append(table, passed)
     }
     const writeMeasures = Effect.gen(function* () {
       yield* write(termFrequencies, measureRows.term_frequencies)
-      yield* writeKeeping(keyness, measureRows.keyness, drawnKeyness, figureKeyness)
-      yield* writeKeeping(entitySalience, measureRows.entity_salience, ofGroups, figureSalience)
+      if (storedKeyTerms === undefined) yield* writeSeeing(keyness, measureRows.keyness, (row) => keyTerms.add(row))
+      yield* writeSeeing(entitySalience, measureRows.entity_salience, keeping(ofGroups, figureSalience))
       yield* write(frameLexicon, lexicon)
       const frameScoreRows = yield* Effect.promise(() => measureRows.frame_scores)
       yield* write(frameScores, frameScoreRows)
-      yield* writeKeeping(namingVariants, measureRows.naming_variants, ofGroups, figureNaming)
+      yield* writeSeeing(namingVariants, measureRows.naming_variants, keeping(ofGroups, figureNaming))
       return frameScoreRows
     }).pipe(Effect.onExit(() => Effect.sync(() => bootstrapAbort.abort())))
     const frameScoreRows = yield* writeMeasures
 
     // the figures, drawn from the measures
+    const figureKeyness = storedKeyTerms ?? keyTerms.rows()
     const figures = yield* Effect.promise(() => renderFigures({
       documents: documentRows,
       frameScores: frameScoreRows,
@@ -179,8 +190,9 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
       keyness: figureKeyness,
       namingVariants: figureNaming,
       entitySalience: figureSalience
-    }))
-    return { figures, textInputs, warnings, documents: documentRows.length, counts }
+    }, figureCache))
+    const figureRows = new Map<Table<any>, ReadonlyArray<unknown>>([[keyness, figureKeyness]])
+    return { figures, figureRows, textInputs, warnings, documents: documentRows.length, counts }
   })
 
 /** Stage 1 and what every kind of run shares: the corpus's manifest and codebooks, read and checked. */
@@ -216,13 +228,15 @@ const processingOptions = (run: PreparedRun, options: Pick<PipelineOptions, "wor
     : { dir: options.cacheDir, codeKey: run.codeKey, inputsKey: annotationInputsKey(run.manifest.outlets, run.codebooks.provenance) }
 })
 
-/** The table store, and each table's key in it for this run. */
+/** What a run takes from the cache besides the documents: the table store (with each table's key in it for this run) and the figures. */
 interface TableReuse {
   readonly store: TableStore
   readonly keys: ReadonlyMap<Table<any>, string>
+  readonly figures: FigureCache
 }
 
 const tableReuse = (run: PreparedRun, rawDir: string, cache: CacheSettings): TableReuse => ({
+  figures: { svgs: openDiskCache<string>(figureCacheDir(cache.dir)), rendererKey: cacheKey(cache.codeKey, rendererVersions()) },
   store: openTableStore(tableStoreDir(cache.dir)),
   keys: tableKeys(publishedTables, {
     rawDir,
@@ -233,22 +247,31 @@ const tableReuse = (run: PreparedRun, rawDir: string, cache: CacheSettings): Tab
   })
 })
 
+/** Tables taken from the table store, with their entries. */
+type AdoptedTables = ReadonlyMap<Table<any>, TakenTable>
+
+/** The tables whose stored entry must also hold the rows their figure draws (see writeCorpus). */
+const drawnFromStore: ReadonlySet<Table<any>> = new Set([keyness])
+
 /** Takes from the store every table it holds under this run's key for it. */
 const adoptStoredTables = (version: VersionWriter, reuse: TableReuse) =>
   Effect.gen(function* () {
-    const adopted = new Set<Table<any>>()
+    const adopted = new Map<Table<any>, TakenTable>()
     for (const [table, key] of reuse.keys) {
       const stored = reuse.store.get(key)
-      if (stored !== undefined && (yield* version.adopt(table, stored))) adopted.add(table)
+      if (stored === undefined || (drawnFromStore.has(table) && stored.figureRows === undefined)) continue
+      yield* version.adopt(table, stored)
+      adopted.set(table, stored)
     }
     return adopted
   })
 
 /** Keeps the tables just published in the store, for the next run. */
-const keepTables = (reuse: TableReuse, result: PublishResult): void => {
+const keepTables = (reuse: TableReuse, result: PublishResult, figureRows: ReadonlyMap<Table<any>, ReadonlyArray<unknown>>): void => {
   for (const { table, digest, files, adopted } of result.tables) {
     const key = reuse.keys.get(table)
-    if (!adopted && key !== undefined) reuse.store.put(key, result.path, { table: table.name, digest, files })
+    const drawn = figureRows.get(table)
+    if (!adopted && key !== undefined) reuse.store.put(key, result.path, { table: table.name, digest, files, ...(drawn === undefined ? {} : { figureRows: drawn }) })
   }
 }
 
@@ -258,9 +281,9 @@ const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, pro
     // 6. publish, opened first: the version's files are written in a staging folder as the rows come
     // (each row validated there), and the folder removed if anything fails
     const version = yield* openVersion({ outDir, dataset: run.dataset, tables: publishedTables })
-    const adopted = reuse === undefined ? new Set<Table<any>>() : yield* adoptStoredTables(version, reuse)
+    const adopted: AdoptedTables = reuse === undefined ? new Map() : yield* adoptStoredTables(version, reuse)
     // 1–5, the documents streamed through, the measures and the figures
-    const corpus = yield* writeCorpus(version, feed, run.sources.length, run, progress ?? (() => {}), adopted)
+    const corpus = yield* writeCorpus(version, feed, run.sources.length, run, progress ?? (() => {}), adopted, reuse?.figures)
     // 6. the version finished, read back and moved into place
     const result = yield* version.finish({
       provenance: {
@@ -272,7 +295,7 @@ const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, pro
       figures: corpus.figures,
       sections: [{ title: "Measured quality of the pipeline", body: qualitySection(readRecordedQuality()) }]
     })
-    if (reuse !== undefined) keepTables(reuse, result)
+    if (reuse !== undefined) keepTables(reuse, result, corpus.figureRows)
     return {
       documents: corpus.documents,
       ...corpus.counts,

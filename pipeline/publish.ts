@@ -18,7 +18,8 @@
 // a live run, are left alone). A leftover staging folder is never mistaken for a version: versions are
 // found by their exact folder name, and staging names start with a dot.
 import { createHash, randomBytes } from "node:crypto"
-import { constants as fsConstants, copyFileSync, createReadStream, mkdirSync, renameSync, rmdirSync, rmSync } from "node:fs"
+import { mkdirSync, renameSync, rmdirSync, rmSync } from "node:fs"
+import { copyFile } from "node:fs/promises"
 import { availableParallelism, hostname } from "node:os"
 import { Effect, FileSystem, Path, type Scope } from "effect"
 import type { Row, Table } from "../schemas/table.ts"
@@ -91,10 +92,10 @@ export interface VersionWriter {
   readonly append: <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) => Effect.Effect<void, PublishError>
   /**
    * Takes a table's three files as they are, from a folder laid out as a version (a table store entry),
-   * instead of appending its rows: they were read back and verified when first published. False, and
-   * nothing taken, if a file is not the one `files` describes: the rows must then be appended.
+   * instead of appending its rows. They are copied while the run goes on, and read back with the other
+   * files: a copy that is not the file `files` describes fails the version.
    */
-  readonly adopt: (table: Table<any>, files: AdoptableFiles) => Effect.Effect<boolean, PublishError>
+  readonly adopt: (table: Table<any>, files: AdoptableFiles) => Effect.Effect<void, PublishError>
   /** Finishes, verifies and publishes the version (or finds it already published). Once. */
   readonly finish: (request: FinishRequest) => Effect.Effect<PublishResult, PublishError>
 }
@@ -218,44 +219,20 @@ const checkReadback = (files: ReadonlyArray<RenderedFile>, outcomes: ReadonlyMap
 
 // ---------------------------------------------------------------- taking files as they are
 
-/** The SHA-256 and size of a file, read as a stream. */
-const fileDigest = (path: string): Promise<WrittenFile> =>
-  new Promise((resolve, reject) => {
-    const hash = createHash("sha256")
-    let size = 0
-    createReadStream(path)
-      .on("data", (chunk) => {
-        hash.update(chunk)
-        size += chunk.length
-      })
-      .on("error", reject)
-      .on("end", () => resolve({ sha256: hash.digest("hex"), size }))
-  })
-
 /**
- * Copies files beside their destinations (`<to>.taking`), each checked afterwards to be the one
- * expected (the copy is checked, not the original: it is what gets published); false if one is missing
- * or differs, and the copies are removed. `place` then renames them into place.
+ * Copies files beside their destinations (`<to>.taking`), then renames them into place; on failure no
+ * copy is left behind. The copying is the kernel's, off the main thread, while the run goes on; the
+ * copies are read back with the version's other files.
  */
-const copyVerified = async (copies: ReadonlyArray<{ readonly from: string; readonly to: string; readonly expected: WrittenFile }>): Promise<boolean> => {
-  const removeCopies = () => copies.forEach(({ to }) => rmSync(`${to}.taking`, { force: true }))
-  for (const { from, to, expected } of copies) {
-    try {
-      copyFileSync(from, `${to}.taking`, fsConstants.COPYFILE_FICLONE)
-    } catch {
-      removeCopies()
-      return false
-    }
-    const copied = await fileDigest(`${to}.taking`)
-    if (copied.sha256 !== expected.sha256 || copied.size !== expected.size) {
-      removeCopies()
-      return false
-    }
+const copyFiles = async (copies: ReadonlyArray<{ readonly from: string; readonly to: string }>): Promise<void> => {
+  try {
+    await Promise.all(copies.map(({ from, to }) => copyFile(from, `${to}.taking`)))
+  } catch (error) {
+    copies.forEach(({ to }) => rmSync(`${to}.taking`, { force: true }))
+    throw error
   }
-  return true
+  copies.forEach(({ to }) => renameSync(`${to}.taking`, to))
 }
-
-const placeCopies = (copies: ReadonlyArray<{ readonly to: string }>): void => copies.forEach(({ to }) => renameSync(`${to}.taking`, to))
 
 // ---------------------------------------------------------------- the version writer
 
@@ -272,6 +249,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
     const versionDir = path.join(datasetDir, dataset.version)
     const writers = new Map<Table<any>, TableWriter>()
     const adopted = new Map<Table<any>, AdoptableFiles>()
+    const copies: Array<Promise<void>> = [] // of the files taken
     const state = { finishing: false, closed: false }
 
     const newDatasetDir = !(yield* fs.exists(datasetDir))
@@ -294,6 +272,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
             }
           }
         }).pipe(
+          Effect.andThen(Effect.promise(() => Promise.allSettled(copies))), // none may still be writing into the folder
           Effect.andThen(fs.remove(dir, { recursive: true })), // gone already once published
           Effect.ignore,
           // A failed first run leaves no empty dataset folder either (rmdir fails on a folder that is not empty).
@@ -338,24 +317,21 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         if (chunk.length > 0) yield* writeChunk(writer, chunk)
       })
 
-    const adopt = (table: Table<any>, taken: AdoptableFiles): Effect.Effect<boolean, PublishError> =>
+    const adopt = (table: Table<any>, taken: AdoptableFiles): Effect.Effect<void, PublishError> =>
       Effect.gen(function* () {
         const writer = writers.get(table)
         if (writer === undefined || writer.rows > 0 || state.finishing) {
           return yield* publishError(`${table.name} table`, "cannot be taken after rows were appended to it, or twice", A_BUG)
         }
-        const copies = TABLE_FORMATS.map((format) => ({
-          from: path.join(taken.dir, tableFile(table, format)),
-          to: path.join(staging, tableFile(table, format)),
-          expected: taken.files[format]
-        }))
-        const copied = yield* Effect.tryPromise({ try: () => copyVerified(copies), catch: writeFailure(staging) })
-        if (!copied) return false
         writer.abandon() // its files, just opened, are replaced by the copies
         writers.delete(table)
-        yield* Effect.try({ try: () => placeCopies(copies), catch: writeFailure(staging) })
+        const copying = copyFiles(TABLE_FORMATS.map((format) => ({
+          from: path.join(taken.dir, tableFile(table, format)),
+          to: path.join(staging, tableFile(table, format))
+        })))
+        copying.catch(() => {}) // awaited by finish, or on the way out
+        copies.push(copying)
         adopted.set(table, taken)
-        return true
       })
 
     const writeSmallFile = (file: string, bytes: Uint8Array) =>
@@ -386,6 +362,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
 
         const writeSmall = (file: string, bytes: Uint8Array, last = false) =>
           writeSmallFile(file, bytes).pipe(Effect.tap(() => Effect.sync(() => readBack({ file, path: stagedPath(file) }, last))))
+        yield* Effect.tryPromise({ try: () => Promise.all(copies), catch: writeFailure(staging) })
         for (const table of adopted.keys()) {
           for (const format of TABLE_FORMATS) readBack({ file: tableFile(table, format), path: stagedPath(tableFile(table, format)) }) // their bytes
         }

@@ -1,11 +1,11 @@
 // The published files of tables, kept beside the per-document cache so that a re-run whose table would
 // come out the same takes its files instead of writing and reading them back again. An entry's key says
 // everything the table's content depends on (the documents' annotations, the codebooks the table reads,
-// the code); its files were read back and verified when first published, and are checked against their
-// SHA-256 again whenever they are taken (publish.ts reads back every file of a version before it is
-// made visible). An entry is made by hard links to a published version's files (a copy where links are
-// not possible) in a folder renamed into place, so a killed run leaves no half-made entry; an entry
-// whose files are gone or differ is a miss.
+// the code); its files were read back and verified when first published. An entry is made by hard links
+// to a published version's files (a copy where links are not possible) in a folder renamed into place,
+// so a killed run leaves no half-made entry; an entry whose files are gone or were touched since (their
+// inode, size or modification time differ from the entry's record) is a miss. A version that takes
+// the files links them too, and reads them back with its other files before it is made visible.
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { TableDigest } from "./publish/digest.ts"
@@ -17,6 +17,19 @@ export interface StoredTable {
   /** Of the rows the files hold. */
   readonly digest: TableDigest
   readonly files: Readonly<Record<TableFormat, WrittenFile>>
+  /** The rows of the table a figure draws, where the run draws it from fewer rows than the table's. */
+  readonly figureRows?: ReadonlyArray<unknown>
+}
+
+/** What says a file is untouched since it was stored: its inode, size and modification time. */
+interface FileStamp {
+  readonly ino: string
+  readonly size: number
+  readonly mtimeNs: string
+}
+
+interface StoreEntry extends StoredTable {
+  readonly stamps: Readonly<Record<TableFormat, FileStamp>>
 }
 
 export interface TakenTable extends StoredTable {
@@ -32,13 +45,22 @@ export interface TableStore {
 
 const ENTRY = "entry.json"
 
-const filesPresent = (dir: string, entry: StoredTable): boolean =>
+const stampOf = (path: string): FileStamp => {
+  const stat = statSync(path, { bigint: true })
+  return { ino: String(stat.ino), size: Number(stat.size), mtimeNs: String(stat.mtimeNs) }
+}
+
+const untouched = (dir: string, entry: StoreEntry): boolean =>
   TABLE_FORMATS.every((format) => {
     const path = join(dir, tableFile({ name: entry.table }, format))
-    return existsSync(path) && statSync(path).size === entry.files[format].size
+    if (!existsSync(path)) return false
+    const now = stampOf(path)
+    const then = entry.stamps[format]
+    return now.ino === then.ino && now.size === then.size && now.size === entry.files[format].size && now.mtimeNs === then.mtimeNs
   })
 
-const linkOrCopy = (from: string, to: string): void => {
+/** A hard link, or a copy where the file system cannot link (another device). */
+export const linkOrCopy = (from: string, to: string): void => {
   try {
     linkSync(from, to)
   } catch {
@@ -52,8 +74,8 @@ export const openTableStore = (dir: string): TableStore => {
     get: (key) => {
       const at = entryDir(key)
       try {
-        const entry = JSON.parse(readFileSync(join(at, ENTRY), "utf8")) as StoredTable
-        return filesPresent(at, entry) ? { ...entry, dir: at } : undefined
+        const { stamps, ...entry } = JSON.parse(readFileSync(join(at, ENTRY), "utf8")) as StoreEntry
+        return untouched(at, { ...entry, stamps }) ? { ...entry, dir: at } : undefined
       } catch {
         return undefined
       }
@@ -63,11 +85,14 @@ export const openTableStore = (dir: string): TableStore => {
       if (existsSync(at)) return
       const aside = `${at}.${process.pid}.tmp`
       try {
-        for (const format of TABLE_FORMATS) {
+        const stampEntries = TABLE_FORMATS.map((format) => {
+          const file = tableFile({ name: stored.table }, format)
           mkdirSync(join(aside, format), { recursive: true })
-          linkOrCopy(join(versionDir, tableFile({ name: stored.table }, format)), join(aside, tableFile({ name: stored.table }, format)))
-        }
-        writeFileSync(join(aside, ENTRY), JSON.stringify(stored))
+          linkOrCopy(join(versionDir, file), join(aside, file))
+          return [format, stampOf(join(aside, file))] as const
+        })
+        const stamps = Object.fromEntries(stampEntries) as Record<TableFormat, FileStamp>
+        writeFileSync(join(aside, ENTRY), JSON.stringify({ ...stored, stamps } satisfies StoreEntry))
         renameSync(aside, at)
       } catch {
         rmSync(aside, { recursive: true, force: true }) // another run made it meanwhile, or the disk is full: no entry

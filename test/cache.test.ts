@@ -1,8 +1,13 @@
 import { readdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { deserialize, serialize } from "node:v8"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { cacheKey, codeFingerprint, openDiskCache } from "../pipeline/cache.ts"
-import { tempDir } from "./support.ts"
+import { loadCodebooks } from "../pipeline/codebooks.ts"
+import { annotateDocument, compileContext, measureAnnotated, measureView, measureViewOf, type MeasureView } from "../pipeline/document.ts"
+import { readDocument, readManifest } from "../pipeline/ingest.ts"
+import { seedRaw, succeed, tempDir } from "./support.ts"
 
 describe("the per-document disk cache", () => {
   it("gives back what was put, under the same key only", () => {
@@ -32,5 +37,27 @@ describe("the per-document disk cache", () => {
   it("fingerprints the pipeline's code together with the library versions", () => {
     expect(codeFingerprint({ "wink-nlp": "2.4.0" })).toBe(codeFingerprint({ "wink-nlp": "2.4.0" }))
     expect(codeFingerprint({ "wink-nlp": "2.4.0" })).not.toBe(codeFingerprint({ "wink-nlp": "2.4.1" }))
+  })
+})
+
+describe("a document's measure view (what a re-run reads when it needs none of its rows)", () => {
+  it("measures each seed document exactly as its annotation does, once through the cache's serialisation", async () => {
+    const { manifest, codebooks } = await succeed(Effect.gen(function* () {
+      return { manifest: yield* readManifest(seedRaw), codebooks: yield* loadCodebooks(seedRaw) }
+    }))
+    const context = compileContext({ outlets: manifest.outlets, ...codebooks })
+    for (const { line, row } of manifest.sources) {
+      const annotated = annotateDocument(await succeed(readDocument(seedRaw, row, line)), context)
+      const view = deserialize(serialize(measureViewOf(annotated))) as MeasureView
+      const fromRows = measureAnnotated(annotated, context.measures)
+      const fromView = measureView(view, context.measures)
+      expect(fromView.measures, row.doc_id).toEqual(fromRows.measures)
+      expect(fromView.measures.frame_hits.length + fromView.measures.naming.length, row.doc_id).toBeGreaterThan(0)
+      expect({ document: fromView.document, sizes: fromView.sizes, warnings: fromView.warnings }).toEqual({
+        document: fromRows.document,
+        sizes: fromRows.sizes,
+        warnings: fromRows.warnings
+      })
+    }
   })
 })

@@ -7,6 +7,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { Result } from "effect"
 import { type Figure, type FigureInput, renderFigures } from "../pipeline/figures.ts"
+import { KEY_TERMS_PER_OUTLET, KeyTermCandidates } from "../pipeline/figures/key-terms.ts"
 import { decodeCsv } from "../pipeline/publish/csv.ts"
 import { documents } from "../schemas/documents.ts"
 import { entitySalience } from "../schemas/entity_salience.ts"
@@ -137,6 +138,17 @@ describe("figure determinism", () => {
       entitySalience: shuffled(seed.entitySalience, 5)
     }
     expect(hashes(await renderFigures(reordered))).toEqual(hashes(seedFigures))
+  })
+
+  it("draws the same key-terms figure from the keyness rows KeyTermCandidates keeps, in any order", async () => {
+    for (const order of [1, 2, 3]) {
+      const candidates = new KeyTermCandidates()
+      for (const row of shuffled(seed.keyness, order)) candidates.add(row)
+      const kept = candidates.rows()
+      expect(kept.length).toBeLessThanOrEqual(KEY_TERMS_PER_OUTLET * new Set(seed.documents.map((doc) => doc.outlet_id)).size)
+      const drawn = await renderFigures({ ...seed, keyness: kept })
+      expect(hashes(drawn)).toEqual(hashes(seedFigures))
+    }
   })
 
   it("gives the same bytes in a fresh process with another timezone and locale", () => {

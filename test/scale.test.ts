@@ -1,6 +1,6 @@
 // Worker threads, the per-document cache and sharding change how the documents are processed, never what
 // is published: each way of running the seed corpus rebuilds the committed dataset byte for byte.
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs"
 import { join, relative } from "node:path"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -25,10 +25,10 @@ const expectSameDataset = (built: string, expected: string) => {
   }
 }
 
-/** The cache's document entries with their modification times. */
+/** The cache's document entries (their measure views, each written last) with their modification times. */
 const cacheEntries = (dir: string): Map<string, number> => {
   const documents = join(dir, "documents")
-  return new Map(listFiles(documents).map((file) => [file, statSync(join(documents, file)).mtimeMs]))
+  return new Map(listFiles(documents).filter((file) => file.includes("/views/")).map((file) => [file, statSync(join(documents, file)).mtimeMs]))
 }
 
 /** The table store's entries (one folder per table and key). */
@@ -58,6 +58,7 @@ describe("worker threads and the per-document cache", () => {
     expectSameDataset(summary.output, committed)
     expect(cacheEntries(cacheDir)).toEqual(before)
     expect(storedTables(cacheDir)).toHaveLength(13)
+    expect(listFiles(join(cacheDir, "figures"))).toHaveLength(6) // drawn once, then taken
   })
 
   it("a stored table whose file was altered is written afresh, not taken", async () => {
@@ -69,6 +70,24 @@ describe("worker threads and the per-document cache", () => {
     expectSameDataset(summary.output, committed)
   })
 
+  it("a stored file altered behind the store's back (size and time kept) fails the read-back, and nothing is published", async () => {
+    const store = tempDir("cache")
+    await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 0, cacheDir: store }))
+    const tokensCsv = join(store, "tables", listFiles(join(store, "tables")).find((file) => file.endsWith("csv/tokens.csv"))!)
+    editFile(tokensCsv, (text) => text.replace("Trump", "Trunp"))
+    const stat = statSync(tokensCsv, { bigint: true }) // and the entry made to say the file is untouched
+    editFile(join(tokensCsv, "../../entry.json"), (text) => {
+      const entry = JSON.parse(text)
+      entry.stamps.csv = { ino: String(stat.ino), size: Number(stat.size), mtimeNs: String(stat.mtimeNs) }
+      return JSON.stringify(entry)
+    })
+    const out = tempDir("out")
+    const error = (await failureOf(runPipeline({ rawDir: seedRaw, outDir: out, workers: 0, cacheDir: store }))) as PipelineError
+    expect(error.message).toContain("csv/tokens.csv")
+    expect(error.message).toContain("did not read back as written")
+    expect(listFiles(out)).toEqual([])
+  })
+
   it("after the framing codebook is edited, the cached annotations give what a run without cache gives", async () => {
     const corpus = copySeedCorpus()
     const version = editFramingCodebook(corpus) // a new version, and a lemma added to a frame
@@ -78,6 +97,19 @@ describe("worker threads and the per-document cache", () => {
     expect(cacheEntries(cacheDir)).toEqual(before) // every annotation came from the cache
     expect(readFileSync(join(cached.output, "manifest.json"), "utf8")).toContain(`"version": "${version}"`)
     expectSameDataset(cached.output, cold.output)
+  })
+
+  it("a re-run that takes every per-document table from the store reads only the documents' measure views", async () => {
+    const viewsOnly = tempDir("cache")
+    await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 2, cacheDir: viewsOnly }))
+    const corpus = copySeedCorpus()
+    editFramingCodebook(corpus)
+    const annotations = readdirSync(join(viewsOnly, "documents")).map((fingerprint) => join(viewsOnly, "documents", fingerprint, "annotations"))
+    for (const dir of annotations) rmSync(dir, { recursive: true })
+    const cached = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 2, cacheDir: viewsOnly }))
+    const cold = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out") }))
+    expectSameDataset(cached.output, cold.output)
+    expect(annotations.some((dir) => existsSync(dir))).toBe(false) // nothing was annotated again
   })
 
   it("after the gazetteer is edited, every document is annotated again", async () => {

@@ -1,5 +1,7 @@
 // The most key terms of each outlet against the rest of the corpus: lemma unigrams, stop words
 // excluded, ranked by positive log-likelihood G², one small bar chart per outlet.
+import type { keyness } from "../../schemas/keyness.ts"
+import type { Row } from "../../schemas/table.ts"
 import type { FigureInput } from "../figures.ts"
 import { byText, topPerGroup, outletLabeller, uniqueSorted } from "./labels.ts"
 import { CATEGORICAL_COLOURS, type FigureSpec } from "./render.ts"
@@ -25,13 +27,45 @@ interface KeyTermBar {
   readonly significance: string
 }
 
+type KeynessRow = Row<typeof keyness>
+
+/** A keyness row the figure may draw: an outlet's lemma, no stop word, overused, word-like. */
+const isCandidate = (row: KeynessRow): boolean =>
+  row.group_by === "outlet" && row.form === "lemma" && row.ngram === 1 && !row.is_stop && row.g2 > 0 && isWordLike(row.term)
+
+/** The figure's ranking within an outlet: by G², then by term. */
+const byRank = (a: KeynessRow, b: KeynessRow): number => b.g2 - a.g2 || byText(a.term, b.term)
+
+/**
+ * The keyness rows the figure can draw, collected as the table streams past: the first
+ * KEY_TERMS_PER_OUTLET of each outlet. (Outlets sharing a label share a panel, whose bars are then
+ * among the union of their firsts.) The rest of keyness, which grows with the vocabulary, is not kept.
+ */
+export class KeyTermCandidates {
+  private readonly byTarget = new Map<string, Array<KeynessRow>>()
+
+  add(row: KeynessRow): void {
+    if (!isCandidate(row)) return
+    const ranked = this.byTarget.get(row.target) ?? []
+    this.byTarget.set(row.target, ranked)
+    if (ranked.length === KEY_TERMS_PER_OUTLET && byRank(row, ranked[ranked.length - 1]!) >= 0) return
+    let at = ranked.length
+    while (at > 0 && byRank(row, ranked[at - 1]!) < 0) at--
+    ranked.splice(at, 0, row)
+    if (ranked.length > KEY_TERMS_PER_OUTLET) ranked.pop()
+  }
+
+  rows(): Array<KeynessRow> {
+    return [...this.byTarget.keys()].sort(byText).flatMap((target) => this.byTarget.get(target)!)
+  }
+}
+
 const keyTermBars = (input: FigureInput): Array<KeyTermBar> => {
   const label = outletLabeller(input.documents)
   const candidates = input.keyness
-    .filter((row) => row.group_by === "outlet" && row.form === "lemma" && row.ngram === 1)
-    .filter((row) => !row.is_stop && row.g2 > 0 && isWordLike(row.term))
+    .filter(isCandidate)
     .map((row) => ({ ...row, outlet: label(row.target) }))
-    .sort((a, b) => byText(a.outlet, b.outlet) || b.g2 - a.g2 || byText(a.term, b.term))
+    .sort((a, b) => byText(a.outlet, b.outlet) || byRank(a, b))
   return topPerGroup(candidates, (row) => row.outlet, KEY_TERMS_PER_OUTLET).map((row) => ({
     outlet: row.outlet,
     term: row.term,

@@ -7,7 +7,7 @@ import type { FrameCodebook } from "../../schemas/inputs/frames.ts"
 import { compareRows, type Row } from "../../schemas/table.ts"
 import { type BootstrapDocument, type BootstrapOptions, bootstrapIntervals, type Interval, unitSeed } from "./bootstrap.ts"
 import type { CompiledFrame } from "./codebooks.ts"
-import type { SentenceTokens } from "./document.ts"
+import type { MatchableSentence } from "./document.ts"
 import type { GroupMember } from "./groups.ts"
 import { CandidateSets, findMatches } from "./match.ts"
 import { roundPublished } from "./stats.ts"
@@ -62,13 +62,13 @@ const compiledLexicon = (frames: ReadonlyArray<CompiledFrame>): CompiledLexicon 
 export const measureFrames = (
   docId: string,
   text: string,
-  sentences: ReadonlyArray<SentenceTokens>,
+  sentences: ReadonlyArray<MatchableSentence>,
   frames: ReadonlyArray<CompiledFrame>
 ): { frame_hits: Array<FrameHitRow>; sentence_frame_hits: Array<SentenceFrameHits> } => {
   const rows: Array<FrameHitRow> = []
   const perSentence: Array<SentenceFrameHits> = []
   const { ordered, matchKind, candidates } = compiledLexicon(frames)
-  sentences.forEach(({ sentence, tokens }, position) => {
+  sentences.forEach(({ sentence_id, tokens }, position) => {
     const worthMatching = candidates.worthMatching(tokens)
     ordered.forEach((frame, f) => {
       if (worthMatching[f] === 0) return
@@ -80,7 +80,7 @@ export const measureFrames = (
         const end = tokens[match.last]!.end
         rows.push({
           doc_id: docId,
-          sentence_id: sentence.sentence_id,
+          sentence_id,
           frame_id: frame.id,
           term: match.label,
           match: matchKind.get(frame.id)?.get(match.label) ?? "lemma",

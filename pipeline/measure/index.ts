@@ -10,7 +10,7 @@ import { compareRows, type Row } from "../../schemas/table.ts"
 import { PUBLISHED_SIGNIFICANT_DIGITS } from "../../schemas/term_frequencies.ts"
 import { type BootstrapSettings, createMeasureAccumulator, type FinishOptions, type MeasureTables } from "./accumulator.ts"
 import type { CompiledMeasureCodebooks } from "./codebooks.ts"
-import { countWords, tokensBySentence } from "./document.ts"
+import { countWords, matchableSentences, tokensBySentence, type MatchableSentence } from "./document.ts"
 import { countEntities } from "./entities.ts"
 import { measureFrames } from "./frames.ts"
 import { countNaming } from "./naming.ts"
@@ -33,6 +33,7 @@ export {
 export { INLINE_BELOW_DRAWS, type UnitBootstrapThreads } from "./bootstrap-units.ts"
 export { compileMeasureCodebooks, type CompiledMeasureCodebooks } from "./codebooks.ts"
 export { frameLexiconRows } from "./frames.ts"
+export { matchableSentences, packSentences, tokensBySentence, unpackSentences, type MatchableSentence, type PackedSentences } from "./document.ts"
 export type { AnnotatedDocument, DocumentFrameIntervals, DocumentGroups, DocumentMeasures } from "./types.ts"
 export { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, KEYNESS_MIN_FREQUENCY, PUBLISHED_SIGNIFICANT_DIGITS }
 
@@ -62,10 +63,27 @@ export const measureDocument = (
   codebooks: CompiledMeasureCodebooks,
   bootstrap: BootstrapSettings = {},
   counts: CodebookFreeCounts = countCodebookFree(doc)
+): DocumentMeasures =>
+  measureMatchable({ doc_id: doc.document.doc_id, text: doc.text, sentences: matchableSentences(tokensBySentence(doc)) }, codebooks, counts, bootstrap)
+
+/** What the codebook-shaped counts read of a document: its clean text and its sentences' tokens. */
+export interface MatchableDocument {
+  readonly doc_id: string
+  /** texts.text_clean: frame hits quote it. */
+  readonly text: string
+  /** In index order. */
+  readonly sentences: ReadonlyArray<MatchableSentence>
+}
+
+/** measureDocument from the document's matchable sentences and its codebook-free counts. */
+export const measureMatchable = (
+  doc: MatchableDocument,
+  codebooks: CompiledMeasureCodebooks,
+  counts: CodebookFreeCounts,
+  bootstrap: BootstrapSettings = {}
 ): DocumentMeasures => {
-  const docId = doc.document.doc_id
-  const sentences = tokensBySentence(doc)
-  const frames = measureFrames(docId, doc.text, sentences, codebooks.frames.frames)
+  const docId = doc.doc_id
+  const frames = measureFrames(docId, doc.text, doc.sentences, codebooks.frames.frames)
   const intervalSettings = { resamples: bootstrap.resamples ?? BOOTSTRAP_RESAMPLES, seed: bootstrap.seed ?? BOOTSTRAP_SEED }
   const frameCounts = { doc_id: docId, sentence_tokens: counts.sentence_tokens, sentence_frame_hits: frames.sentence_frame_hits }
   return {
@@ -75,7 +93,7 @@ export const measureDocument = (
     sentence_tokens: counts.sentence_tokens,
     sentence_frame_hits: frames.sentence_frame_hits,
     entities: counts.entities,
-    naming: countNaming(sentences, codebooks.naming.concepts),
+    naming: countNaming(doc.sentences, codebooks.naming.concepts),
     frame_hits: frames.frame_hits,
     frame_intervals: documentFrameIntervals(frameCounts, frameNumbers(codebooks.frames.frames), intervalSettings)
   }

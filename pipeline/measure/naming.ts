@@ -2,7 +2,7 @@
 import { namingVariants } from "../../schemas/naming_variants.ts"
 import { compareRows, type Row } from "../../schemas/table.ts"
 import type { CompiledConcept } from "./codebooks.ts"
-import type { SentenceTokens } from "./document.ts"
+import type { MatchableSentence } from "./document.ts"
 import type { GroupMember } from "./groups.ts"
 import { CandidateSets, findMatches } from "./match.ts"
 import { rate, roundPublished } from "./stats.ts"
@@ -19,7 +19,7 @@ const candidatesOf = (concepts: ReadonlyArray<CompiledConcept>): CandidateSets =
 }
 
 /** Matches per (concept, variant) in one document; only variants that occur. */
-export const countNaming = (sentences: ReadonlyArray<SentenceTokens>, concepts: ReadonlyArray<CompiledConcept>): Array<NamingCount> => {
+export const countNaming = (sentences: ReadonlyArray<MatchableSentence>, concepts: ReadonlyArray<CompiledConcept>): Array<NamingCount> => {
   const candidates = candidatesOf(concepts)
   const byVariant = concepts.map(() => new Map<string, number>())
   for (const { tokens } of sentences) {

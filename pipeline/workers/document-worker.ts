@@ -1,23 +1,25 @@
 // A worker thread of the document pool: compiles the codebooks it is given once, then answers each raw
 // document with processCached's result (its annotation from the shared disk cache when there).
-import { openDiskCache } from "../cache.ts"
-import { compileContext, processCached, withoutRows, type CachedDocument, type DocumentCodebooks, type ProcessedDocument, type RowsPart } from "../document.ts"
+import { compileContext, openDocumentCache, processCached, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument } from "../document.ts"
 import type { RawDocument } from "../ingest.ts"
+import type { CompiledMeasureCodebooks } from "../measure/index.ts"
 import { serveRequests, setupData } from "./serve.ts"
 
 export interface DocumentWorkerSetup {
   readonly codebooks: DocumentCodebooks
+  /** Compiled once, by the main thread. */
+  readonly measures: CompiledMeasureCodebooks
   readonly cache: { readonly dir: string; readonly inputsKey: string; readonly codeKey: string } | null
-  /** Rows not sent back: their tables are taken from the table store. */
-  readonly withoutRows: ReadonlyArray<RowsPart>
+  /** Parts not sent back: their tables are taken from the table store. */
+  readonly leftOut: ReadonlyArray<LeftOutPart>
 }
 
 const setup = setupData<DocumentWorkerSetup>()
-const context = compileContext(setup.codebooks)
+const context = compileContext(setup.codebooks, setup.measures)
 const cache = setup.cache === null
   ? undefined
-  : { entries: openDiskCache<CachedDocument>(setup.cache.dir), inputsKey: setup.cache.inputsKey, codeKey: setup.cache.codeKey }
+  : openDocumentCache(setup.cache.dir, setup.cache)
 
-const dropped = new Set(setup.withoutRows)
+const leftOut = new Set(setup.leftOut)
 
-serveRequests((doc: RawDocument): ProcessedDocument => withoutRows(processCached(doc, context, cache), dropped))
+serveRequests((doc: RawDocument): ProcessedDocument => processCached(doc, context, cache, leftOut))
