@@ -29,12 +29,18 @@ import {
   matchableSentences,
   measureDocument,
   measureMatchable,
+  assembleMeasures,
+  countFrames,
+  countNaming,
   packSentences,
   tokensBySentence,
   unpackSentences,
   type CodebookFreeCounts,
   type CompiledMeasureCodebooks,
   type DocumentMeasures,
+  type FrameCounts,
+  type MatchableDocument,
+  type NamingCount,
   type PackedSentences
 } from "./measure/index.ts"
 
@@ -264,8 +270,8 @@ export const measureViewOf = (annotated: AnnotatedDocument): MeasureView => ({
   counts: countCodebookFree(measureInput(annotated))
 })
 
-/** Stage 5a from a measure view: the document without its rows. */
-export const measureView = (view: MeasureView, measures: CompiledMeasureCodebooks): ProcessedDocument => ({
+/** The document without its rows, as a measure view holds it, with its measures. */
+const withoutAnyRows = (view: MeasureView, measures: DocumentMeasures): ProcessedDocument => ({
   document: view.document,
   text: { doc_id: view.document.doc_id, text_clean: "" },
   cleaningLog: [],
@@ -274,14 +280,22 @@ export const measureView = (view: MeasureView, measures: CompiledMeasureCodebook
   entities: [],
   warnings: view.warnings,
   sizes: view.sizes,
-  measures: measureMatchable({ doc_id: view.document.doc_id, text: view.text, sentences: unpackSentences(view.sentences) }, measures, view.counts)
+  measures
 })
+
+const matchableOf = (view: MeasureView): MatchableDocument => ({ doc_id: view.document.doc_id, text: view.text, sentences: unpackSentences(view.sentences) })
+
+/** Stage 5a from a measure view: the document without its rows. */
+export const measureView = (view: MeasureView, measures: CompiledMeasureCodebooks): ProcessedDocument =>
+  withoutAnyRows(view, measureMatchable(matchableOf(view), measures, view.counts))
 
 export interface DocumentCache {
   /** The annotations: the rows of the per-document tables. */
   readonly annotations: DiskCache<AnnotatedDocument>
   /** Their measure views, under the same keys; written last, so that a view says its entry is whole. */
   readonly views: DiskCache<MeasureView>
+  /** A document's framing counts and naming counts, each under the document's key and its codebook's. */
+  readonly codebookCounts: DiskCache<FrameCounts | ReadonlyArray<NamingCount>>
   /** annotationInputsKey of the codebooks in use. */
   readonly inputsKey: string
   /** codeFingerprint of the pipeline's code and output-shaping libraries. */
@@ -292,9 +306,41 @@ export interface DocumentCache {
 export const openDocumentCache = (dir: string, keys: Pick<DocumentCache, "inputsKey" | "codeKey">): DocumentCache => ({
   annotations: openDiskCache<AnnotatedDocument>(join(dir, "annotations")),
   views: openDiskCache<MeasureView>(join(dir, "views")),
+  codebookCounts: openDiskCache(join(dir, "codebook-counts")),
   inputsKey: keys.inputsKey,
   codeKey: keys.codeKey
 })
+
+// A compiled codebook's key, worked out once per run (it is compiled once).
+const compiledKeys = new WeakMap<object, string>()
+const compiledKey = (compiled: object): string => {
+  const known = compiledKeys.get(compiled)
+  if (known !== undefined) return known
+  const key = cacheKey(compiled)
+  compiledKeys.set(compiled, key)
+  return key
+}
+
+/**
+ * The document's measures from its measure view: its framing and its naming counts each taken from
+ * the cache when that codebook is unchanged (so editing frames.yaml matches no naming variant again),
+ * and put there when not.
+ */
+const cachedMeasures = (key: string, view: MeasureView, codebooks: CompiledMeasureCodebooks, cache: DocumentCache): DocumentMeasures => {
+  let matchable: MatchableDocument | undefined
+  const document = () => (matchable ??= matchableOf(view))
+  const kept = <A extends FrameCounts | ReadonlyArray<NamingCount>>(part: string, compiled: object, count: () => A): A => {
+    const partKey = cacheKey(key, part, compiledKey(compiled))
+    const found = cache.codebookCounts.get(partKey) as A | undefined
+    if (found !== undefined) return found
+    const counted = count()
+    cache.codebookCounts.put(partKey, counted)
+    return counted
+  }
+  const frames = kept("frames", codebooks.frames, () => countFrames(document(), codebooks.frames, view.counts))
+  const naming = kept("naming", codebooks.naming, () => countNaming(document().sentences, codebooks.naming.concepts))
+  return assembleMeasures(view.counts, frames, naming)
+}
 
 /**
  * processDocument with `leftOut` left out, its annotation (and codebook-free counts) taken from the
@@ -308,15 +354,15 @@ export const processCached = (
 ): ProcessedDocument => {
   if (cache === undefined) return leaveOut(processDocument(doc, context), leftOut)
   const key = documentCacheKey(doc, cache.inputsKey, cache.codeKey)
-  const view = cache.views.get(key)
-  if (view !== undefined) {
-    if (ROWS_PARTS.every((part) => leftOut.has(part))) return leaveOut(measureView(view, context.measures), leftOut)
-    const annotated = cache.annotations.get(key)
-    if (annotated !== undefined) return leaveOut(measureAnnotated(annotated, context.measures, view.counts), leftOut)
+  const rowsWanted = !ROWS_PARTS.every((part) => leftOut.has(part))
+  let view = cache.views.get(key)
+  let annotated = view !== undefined && rowsWanted ? cache.annotations.get(key) : undefined
+  if (view === undefined || (rowsWanted && annotated === undefined)) {
+    annotated = annotateDocument(doc, context)
+    view = measureViewOf(annotated)
+    cache.annotations.put(key, annotated)
+    cache.views.put(key, view)
   }
-  const annotated = annotateDocument(doc, context)
-  const fresh = measureViewOf(annotated)
-  cache.annotations.put(key, annotated)
-  cache.views.put(key, fresh)
-  return leaveOut(measureAnnotated(annotated, context.measures, fresh.counts), leftOut)
+  const measures = cachedMeasures(key, view, context.measures, cache)
+  return leaveOut(annotated === undefined ? withoutAnyRows(view, measures) : { ...annotated, sizes: view.sizes, measures }, leftOut)
 }

@@ -13,9 +13,8 @@ import { frameScoresFigure } from "./figures/frame-scores.ts"
 import { keyTermsFigure } from "./figures/key-terms.ts"
 import { namingVariantsFigure } from "./figures/naming-variants.ts"
 import { type FigureSpec, renderSvg } from "./figures/render.ts"
-import * as vega from "vega"
-import { version as vegaLiteVersion } from "vega-lite"
 import { cacheKey, type DiskCache } from "./cache.ts"
+import { packageVersions } from "./software.ts"
 
 export interface FigureInput {
   readonly documents: ReadonlyArray<Row<typeof documents>>
@@ -53,7 +52,7 @@ export interface FigureCache {
 }
 
 /** The versions of the libraries that draw the figures. */
-export const rendererVersions = (): Record<string, string> => ({ vega: vega.version, "vega-lite": vegaLiteVersion })
+export const rendererVersions = (): Record<string, string> => packageVersions(["vega", "vega-lite"])
 
 const renderCached = async (spec: FigureSpec["spec"], cache: FigureCache | undefined): Promise<string> => {
   if (cache === undefined) return renderSvg(spec)

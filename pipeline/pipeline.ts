@@ -36,6 +36,8 @@ import { namingVariants } from "../schemas/naming_variants.ts"
 import { openVersion, type PublishResult, type VersionWriter } from "./publish.ts"
 import { renderFigures, rendererVersions, type FigureCache } from "./figures.ts"
 import { KeyTermCandidates } from "./figures/key-terms.ts"
+import { isDrawnSalience } from "./figures/entity-salience.ts"
+import { isDrawnNaming } from "./figures/naming-variants.ts"
 import { softwareVersions } from "./software.ts"
 import type { ProgressReporter } from "./progress.ts"
 import { qualitySection, readRecordedQuality } from "./eval/quality.ts"
@@ -68,12 +70,6 @@ const rowsParts: ReadonlyArray<readonly [RowsPart, Table<any>]> = [
   ["tokens", tokens],
   ["entities", entities]
 ]
-
-/**
- * Rows of groups (outlets, countries, camps), which the figures draw; not the per-document rows, which
- * grow with the corpus and are streamed to their files only.
- */
-const ofGroups = (row: { readonly group_by: string }): boolean => row.group_by !== "document"
 
 /** Reads an iterable to its end (a lazy one's side effects, such as `collecting`'s, then happen). */
 const drain = (rows: Iterable<unknown>): void => {
@@ -123,9 +119,11 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
     const byFrameHitOrder = compareRows(frameHits)
 
-    // The stored keyness entry keeps the rows its figure draws: with both term tables taken, the
-    // documents' term counts are not needed at all.
-    const storedKeyTerms = adopted.get(keyness)?.figureRows as ReadonlyArray<Row<typeof keyness>> | undefined
+    // A stored entry of a table the figures draw from keeps the rows they draw: with both term tables
+    // taken, the documents' term counts are not needed at all.
+    const storedKeyTerms = storedFigureRows(adopted, keyness)
+    const storedSalience = storedFigureRows(adopted, entitySalience)
+    const storedNaming = storedFigureRows(adopted, namingVariants)
     const termsUnneeded = adopted.has(termFrequencies) && storedKeyTerms !== undefined
     const unneeded = new Set<LeftOutPart>([
       ...rowsParts.filter(([, table]) => adopted.has(table)).map(([part]) => part),
@@ -161,8 +159,8 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const bootstrapAbort = new AbortController()
     const measureRows = measures.rowsInWorkers({ signal: bootstrapAbort.signal })
     const keyTerms = new KeyTermCandidates()
-    const figureSalience: Array<Row<typeof entitySalience>> = []
-    const figureNaming: Array<Row<typeof namingVariants>> = []
+    const drawnSalience: Array<Row<typeof entitySalience>> = []
+    const drawnNaming: Array<Row<typeof namingVariants>> = []
     const lexicon = frameLexiconRows(run.codebooks.frames)
     // The figures need some rows of these tables, even when their files are taken as they are.
     const writeSeeing = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>, see: (row: Row<T>) => void) => {
@@ -172,17 +170,19 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const writeMeasures = Effect.gen(function* () {
       yield* write(termFrequencies, measureRows.term_frequencies)
       if (storedKeyTerms === undefined) yield* writeSeeing(keyness, measureRows.keyness, (row) => keyTerms.add(row))
-      yield* writeSeeing(entitySalience, measureRows.entity_salience, keeping(ofGroups, figureSalience))
+      if (storedSalience === undefined) yield* writeSeeing(entitySalience, measureRows.entity_salience, keeping(isDrawnSalience, drawnSalience))
       yield* write(frameLexicon, lexicon)
       const frameScoreRows = yield* Effect.promise(() => measureRows.frame_scores)
       yield* write(frameScores, frameScoreRows)
-      yield* writeSeeing(namingVariants, measureRows.naming_variants, keeping(ofGroups, figureNaming))
+      if (storedNaming === undefined) yield* writeSeeing(namingVariants, measureRows.naming_variants, keeping(isDrawnNaming, drawnNaming))
       return frameScoreRows
     }).pipe(Effect.onExit(() => Effect.sync(() => bootstrapAbort.abort())))
     const frameScoreRows = yield* writeMeasures
 
     // the figures, drawn from the measures
     const figureKeyness = storedKeyTerms ?? keyTerms.rows()
+    const figureSalience = storedSalience ?? drawnSalience
+    const figureNaming = storedNaming ?? drawnNaming
     const figures = yield* Effect.promise(() => renderFigures({
       documents: documentRows,
       frameScores: frameScoreRows,
@@ -191,7 +191,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
       namingVariants: figureNaming,
       entitySalience: figureSalience
     }, figureCache))
-    const figureRows = new Map<Table<any>, ReadonlyArray<unknown>>([[keyness, figureKeyness]])
+    const figureRows = new Map<Table<any>, ReadonlyArray<unknown>>([[keyness, figureKeyness], [entitySalience, figureSalience], [namingVariants, figureNaming]])
     return { figures, figureRows, textInputs, warnings, documents: documentRows.length, counts }
   })
 
@@ -250,8 +250,12 @@ const tableReuse = (run: PreparedRun, rawDir: string, cache: CacheSettings): Tab
 /** Tables taken from the table store, with their entries. */
 type AdoptedTables = ReadonlyMap<Table<any>, TakenTable>
 
-/** The tables whose stored entry must also hold the rows their figure draws (see writeCorpus). */
-const drawnFromStore: ReadonlySet<Table<any>> = new Set([keyness])
+/** The tables whose stored entry must also hold the rows their figures draw (see writeCorpus). */
+const drawnFromStore: ReadonlySet<Table<any>> = new Set([keyness, entitySalience, namingVariants])
+
+/** The rows the figures draw of a table taken from the store, kept with it. */
+const storedFigureRows = <T extends Table<any>>(adopted: AdoptedTables, table: T): ReadonlyArray<Row<T>> | undefined =>
+  adopted.get(table)?.figureRows as ReadonlyArray<Row<T>> | undefined
 
 /** Takes from the store every table it holds under this run's key for it. */
 const adoptStoredTables = (version: VersionWriter, reuse: TableReuse) =>

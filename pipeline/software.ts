@@ -19,9 +19,11 @@ const outputShapingPackages = [
   "yaml"
 ] as const
 
+/** The installed versions of these packages. */
+export const packageVersions = (names: ReadonlyArray<string>): Record<string, string> =>
+  Object.fromEntries(names.map((name) => [name, versionOf(`${projectRoot}node_modules/${name}/package.json`)]))
+
 export const softwareVersions = (): Record<string, string> => ({
   "discourse-pipeline": versionOf(`${projectRoot}package.json`),
-  ...Object.fromEntries(
-    outputShapingPackages.map((name) => [name, versionOf(`${projectRoot}node_modules/${name}/package.json`)])
-  )
+  ...packageVersions(outputShapingPackages)
 })

@@ -32,6 +32,10 @@ const typesInOrder = (labels: ReadonlyArray<string>): Array<string> => {
   return [...known.filter((label) => present.includes(label)), ...present.filter((label) => !known.includes(label))]
 }
 
+/** The entity_salience rows the figure can draw: camps' entities mentioned often enough. */
+export const isDrawnSalience = (row: FigureInput["entitySalience"][number]): boolean =>
+  row.group_by === "camp" && row.mentions >= MIN_ENTITY_MENTIONS
+
 interface EntityBar {
   readonly camp: string
   readonly entity: string
@@ -42,7 +46,7 @@ interface EntityBar {
 
 const entityBars = (input: FigureInput): Array<EntityBar> => {
   const candidates = input.entitySalience
-    .filter((row) => row.group_by === "camp" && row.mentions >= MIN_ENTITY_MENTIONS)
+    .filter(isDrawnSalience)
     .map((row) => ({ camp: row.group, entity: row.canonical, entityId: row.entity_id, type: typeLabel(row.type), per_10k: row.per_10k }))
     .sort((a, b) => byText(a.camp, b.camp) || b.per_10k - a.per_10k || byText(a.entity, b.entity) || byText(a.entityId, b.entityId))
   return topPerGroup(candidates, (row) => row.camp, ENTITIES_PER_CAMP).map(({ entityId: _, ...bar }) => bar)

@@ -33,9 +33,13 @@ const conceptTotals = (rows: FigureInput["namingVariants"]): Map<string, number>
 }
 
 /** One panel per concept with at least one match; variants never used by any group are left out. */
+/** The naming_variants rows the figures can draw: variants used by a camp or an outlet. */
+export const isDrawnNaming = (row: FigureInput["namingVariants"][number]): boolean =>
+  (row.group_by === "camp" || row.group_by === "outlet") && row.count > 0
+
 const conceptPanels = (input: FigureInput, grouping: Grouping): Array<ConceptPanel> => {
   const label = groupLabeller(input.documents, grouping)
-  const used = input.namingVariants.filter((row) => row.group_by === grouping && row.count > 0)
+  const used = input.namingVariants.filter((row) => row.group_by === grouping && isDrawnNaming(row))
   const totals = conceptTotals(used)
   return uniqueSorted(used.map((row) => row.concept)).map((concept) => {
     const rows = used.filter((row) => row.concept === concept)

@@ -1,7 +1,6 @@
 // Renders a Vega-Lite spec to an SVG string, headless and byte-for-byte deterministic, with one
 // house style shared by every figure.
-import * as vega from "vega"
-import { compile, type TopLevelSpec } from "vega-lite"
+import type { TopLevelSpec } from "vega-lite"
 
 const FONT = "Helvetica, Arial, sans-serif"
 
@@ -40,9 +39,17 @@ const houseStyle: NonNullable<TopLevelSpec["config"]> = {
   bar: { discreteBandSize: { band: 0.85 } }
 }
 
-// Vega measures text with a canvas when the optional `canvas` package happens to be installed; the
-// estimate it falls back on otherwise is what we always want, so that layouts never depend on it.
-;(vega as unknown as { textMetrics: { canvas: (use: boolean) => void } }).textMetrics.canvas(false)
+/** Vega and Vega-Lite, loaded when a figure is first drawn (a re-run taking its figures from the cache never is). */
+const renderer = (() => {
+  let loading: Promise<{ vega: typeof import("vega"); compile: typeof import("vega-lite").compile }> | undefined
+  return () =>
+    (loading ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, { compile }]) => {
+      // Vega measures text with a canvas when the optional `canvas` package happens to be installed; the
+      // estimate it falls back on otherwise is what we always want, so that layouts never depend on it.
+      ;(vega as unknown as { textMetrics: { canvas: (use: boolean) => void } }).textMetrics.canvas(false)
+      return { vega, compile }
+    }))
+})()
 
 /**
  * The extent Vega gives a y axis with these labels, by the estimate it uses without a canvas
@@ -55,6 +62,7 @@ export const yAxisExtent = (labels: ReadonlyArray<string>): number =>
 
 /** Compiles and renders one spec. Call it for one figure at a time: Vega numbers SVG defs process-wide. */
 export const renderSvg = async (spec: TopLevelSpec): Promise<string> => {
+  const { vega, compile } = await renderer()
   const { spec: vegaSpec } = compile({ ...spec, config: houseStyle })
   const view = new vega.View(vega.parse(vegaSpec), { renderer: "none" })
   try {

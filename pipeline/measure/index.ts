@@ -16,7 +16,7 @@ import { measureFrames } from "./frames.ts"
 import { countNaming } from "./naming.ts"
 import { documentFrameIntervals, frameNumbers } from "./record.ts"
 import { countTerms } from "./terms.ts"
-import type { AnnotatedDocument, DocumentGroups, DocumentMeasures } from "./types.ts"
+import type { AnnotatedDocument, DocumentGroups, DocumentMeasures, NamingCount } from "./types.ts"
 
 export {
   accumulatorFromJSON,
@@ -34,7 +34,8 @@ export { INLINE_BELOW_DRAWS, type UnitBootstrapThreads } from "./bootstrap-units
 export { compileMeasureCodebooks, type CompiledMeasureCodebooks } from "./codebooks.ts"
 export { frameLexiconRows } from "./frames.ts"
 export { matchableSentences, packSentences, tokensBySentence, unpackSentences, type MatchableSentence, type PackedSentences } from "./document.ts"
-export type { AnnotatedDocument, DocumentFrameIntervals, DocumentGroups, DocumentMeasures } from "./types.ts"
+export type { AnnotatedDocument, DocumentFrameIntervals, DocumentGroups, DocumentMeasures, NamingCount } from "./types.ts"
+export { countNaming } from "./naming.ts"
 export { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, KEYNESS_MIN_FREQUENCY, PUBLISHED_SIGNIFICANT_DIGITS }
 
 /** A document's counts that no codebook shapes: the part of its measures a cache can keep. */
@@ -75,29 +76,46 @@ export interface MatchableDocument {
   readonly sentences: ReadonlyArray<MatchableSentence>
 }
 
+/** A document's counts shaped by the framing codebook: its frame hits, per sentence too, and its own intervals. */
+export type FrameCounts = Pick<DocumentMeasures, "frame_hits" | "sentence_frame_hits" | "frame_intervals">
+
+export const countFrames = (
+  doc: MatchableDocument,
+  frames: CompiledMeasureCodebooks["frames"],
+  counts: Pick<CodebookFreeCounts, "sentence_tokens">,
+  bootstrap: BootstrapSettings = {}
+): FrameCounts => {
+  const matched = measureFrames(doc.doc_id, doc.text, doc.sentences, frames.frames)
+  const intervalSettings = { resamples: bootstrap.resamples ?? BOOTSTRAP_RESAMPLES, seed: bootstrap.seed ?? BOOTSTRAP_SEED }
+  const frameCounts = { doc_id: doc.doc_id, sentence_tokens: counts.sentence_tokens, sentence_frame_hits: matched.sentence_frame_hits }
+  return {
+    frame_hits: matched.frame_hits,
+    sentence_frame_hits: matched.sentence_frame_hits,
+    frame_intervals: documentFrameIntervals(frameCounts, frameNumbers(frames.frames), intervalSettings)
+  }
+}
+
+/** A document's measures from its three kinds of counts: codebook-free, framing and naming. */
+export const assembleMeasures = (counts: CodebookFreeCounts, frames: FrameCounts, naming: ReadonlyArray<NamingCount>): DocumentMeasures => ({
+  doc_id: counts.doc_id,
+  tokens: counts.tokens,
+  terms: counts.terms,
+  sentence_tokens: counts.sentence_tokens,
+  sentence_frame_hits: frames.sentence_frame_hits,
+  entities: counts.entities,
+  naming,
+  frame_hits: frames.frame_hits,
+  ...(frames.frame_intervals === undefined ? {} : { frame_intervals: frames.frame_intervals })
+})
+
 /** measureDocument from the document's matchable sentences and its codebook-free counts. */
 export const measureMatchable = (
   doc: MatchableDocument,
   codebooks: CompiledMeasureCodebooks,
   counts: CodebookFreeCounts,
   bootstrap: BootstrapSettings = {}
-): DocumentMeasures => {
-  const docId = doc.doc_id
-  const frames = measureFrames(docId, doc.text, doc.sentences, codebooks.frames.frames)
-  const intervalSettings = { resamples: bootstrap.resamples ?? BOOTSTRAP_RESAMPLES, seed: bootstrap.seed ?? BOOTSTRAP_SEED }
-  const frameCounts = { doc_id: docId, sentence_tokens: counts.sentence_tokens, sentence_frame_hits: frames.sentence_frame_hits }
-  return {
-    doc_id: docId,
-    tokens: counts.tokens,
-    terms: counts.terms,
-    sentence_tokens: counts.sentence_tokens,
-    sentence_frame_hits: frames.sentence_frame_hits,
-    entities: counts.entities,
-    naming: countNaming(doc.sentences, codebooks.naming.concepts),
-    frame_hits: frames.frame_hits,
-    frame_intervals: documentFrameIntervals(frameCounts, frameNumbers(codebooks.frames.frames), intervalSettings)
-  }
-}
+): DocumentMeasures =>
+  assembleMeasures(counts, countFrames(doc, codebooks.frames, counts, bootstrap), countNaming(doc.sentences, codebooks.naming.concepts))
 
 export interface AggregateOptions extends FinishOptions {
   readonly codebooks: CompiledMeasureCodebooks
