@@ -25,7 +25,7 @@ import { tableKeys } from "./table-keys.ts"
 import { cacheKey, codeFingerprint, openDiskCache } from "./cache.ts"
 import { InputError } from "./errors.ts"
 import { openPartial, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
-import { createMeasureAccumulator, frameLexiconRows, measureParameters } from "./measure/index.ts"
+import { createMeasureAccumulator, frameLexiconRows, measureParameters, PRESTART_FROM_DOCUMENTS, startBootstrapPool } from "./measure/index.ts"
 import { termFrequencies } from "../schemas/term_frequencies.ts"
 import { keyness } from "../schemas/keyness.ts"
 import { entitySalience } from "../schemas/entity_salience.ts"
@@ -113,6 +113,10 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     // A table whose files were taken from the table store gets no rows.
     const write = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) => (adopted.has(table) ? Effect.void : version.append(table, rows))
     const measures = createMeasureAccumulator(run.context.measures)
+    // The groups' bootstrap workers load their code while the documents are processed.
+    const bootstrapPool = total < PRESTART_FROM_DOCUMENTS
+      ? undefined
+      : yield* Effect.acquireRelease(Effect.sync(() => startBootstrapPool()), (pool) => Effect.promise(() => pool.close()))
     const documentRows: Array<Row<typeof documents>> = [] // one small row per document, for the figures
     const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
     const warnings: Array<string> = []
@@ -157,7 +161,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     // 5b. the group-level measures, written as they are produced; the groups' bootstrap runs on other
     // threads meanwhile (stopped if writing fails)
     const bootstrapAbort = new AbortController()
-    const measureRows = measures.rowsInWorkers({ signal: bootstrapAbort.signal })
+    const measureRows = measures.rowsInWorkers({ signal: bootstrapAbort.signal, ...(bootstrapPool === undefined ? {} : { pool: bootstrapPool }) })
     const keyTerms = new KeyTermCandidates()
     const drawnSalience: Array<Row<typeof entitySalience>> = []
     const drawnNaming: Array<Row<typeof namingVariants>> = []

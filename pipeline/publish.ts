@@ -35,7 +35,7 @@ import type { ReadbackJob, ReadbackOutcome, RowsOutcome } from "./publish/readba
 import { ReadbackQueue } from "./publish/readback-queue.ts"
 import type { RowGroupLimits } from "./publish/parquet.ts"
 import type { TableDigest } from "./publish/digest.ts"
-import type { WrittenFile } from "./publish/sink.ts"
+import { hashFile, type WrittenFile } from "./publish/sink.ts"
 import { type ClosedFiles, ParquetUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
 import { compareContent, TABLE_FORMATS, tableFile, type TableFormat } from "./publish/verify.ts"
 
@@ -220,18 +220,23 @@ const checkReadback = (files: ReadonlyArray<RenderedFile>, outcomes: ReadonlyMap
 // ---------------------------------------------------------------- taking files as they are
 
 /**
- * Copies files beside their destinations (`<to>.taking`), then renames them into place; on failure no
- * copy is left behind. The copying is the kernel's, off the main thread, while the run goes on; the
- * copies are read back with the version's other files.
+ * Copies files beside their destinations (`<to>.taking`), reads each copy back, then renames them into
+ * place; on failure no copy is left behind. The copying is the kernel's and the reading is
+ * asynchronous: both go on while the run does. Gives what each copy read back as, by destination.
  */
-const copyFiles = async (copies: ReadonlyArray<{ readonly from: string; readonly to: string }>): Promise<void> => {
+const copyFiles = async (copies: ReadonlyArray<{ readonly from: string; readonly to: string }>): Promise<ReadonlyMap<string, WrittenFile>> => {
+  const readBack = new Map<string, WrittenFile>()
   try {
-    await Promise.all(copies.map(({ from, to }) => copyFile(from, `${to}.taking`)))
+    await Promise.all(copies.map(async ({ from, to }) => {
+      await copyFile(from, `${to}.taking`)
+      readBack.set(to, await hashFile(`${to}.taking`))
+    }))
   } catch (error) {
     copies.forEach(({ to }) => rmSync(`${to}.taking`, { force: true }))
     throw error
   }
   copies.forEach(({ to }) => renameSync(`${to}.taking`, to))
+  return readBack
 }
 
 // ---------------------------------------------------------------- the version writer
@@ -248,8 +253,8 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
     const datasetDir = path.join(options.outDir, dataset.name)
     const versionDir = path.join(datasetDir, dataset.version)
     const writers = new Map<Table<any>, TableWriter>()
-    const adopted = new Map<Table<any>, AdoptableFiles>()
-    const copies: Array<Promise<void>> = [] // of the files taken
+    const adopted = new Map<Table<any>, { readonly taken: AdoptableFiles; readonly readBack: Promise<ReadonlyMap<string, WrittenFile>> }>()
+    const copies: Array<Promise<unknown>> = [] // of the files taken
     const state = { finishing: false, closed: false }
 
     const newDatasetDir = !(yield* fs.exists(datasetDir))
@@ -331,7 +336,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         })))
         copying.catch(() => {}) // awaited by finish, or on the way out
         copies.push(copying)
-        adopted.set(table, taken)
+        adopted.set(table, { taken, readBack: copying })
       })
 
     const writeSmallFile = (file: string, bytes: Uint8Array) =>
@@ -363,11 +368,14 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         const writeSmall = (file: string, bytes: Uint8Array, last = false) =>
           writeSmallFile(file, bytes).pipe(Effect.tap(() => Effect.sync(() => readBack({ file, path: stagedPath(file) }, last))))
         yield* Effect.tryPromise({ try: () => Promise.all(copies), catch: writeFailure(staging) })
-        for (const table of adopted.keys()) {
-          for (const format of TABLE_FORMATS) readBack({ file: tableFile(table, format), path: stagedPath(tableFile(table, format)) }) // their bytes
+        for (const [table, { readBack: copied }] of adopted) {
+          for (const format of TABLE_FORMATS) {
+            const file = tableFile(table, format)
+            outcomes.set(file, copied.then((read) => ({ read: read.get(stagedPath(file)) }))) // read back as it was copied
+          }
         }
         const tables: Array<PublishedTable> = options.tables.map((table) => {
-          const taken = adopted.get(table)
+          const taken = adopted.get(table)?.taken
           if (taken !== undefined) return { table, digest: taken.digest, files: taken.files, adopted: true }
           const { digest, files } = written.find((entry) => entry.table === table)!
           return { table, digest, files, adopted: false }

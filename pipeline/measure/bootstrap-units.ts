@@ -3,7 +3,7 @@
 // bootstraps a unit changes nothing: units are split between threads by their cost, and their
 // intervals come back in the units' order.
 import { availableParallelism } from "node:os"
-import { createWorkerPool } from "../workers/pool.ts"
+import { createWorkerPool, type WorkerPool } from "../workers/pool.ts"
 import {
   type BootstrapDocument,
   type BootstrapOptions,
@@ -33,6 +33,8 @@ export interface UnitToBootstrap {
 export interface UnitBootstrapThreads {
   /** Worker threads (default: the machine's available parallelism, at most MAX_THREADS); 0 bootstraps on the calling thread. */
   readonly threads?: number
+  /** Workers started beforehand (startBootstrapPool), so that loading their code overlaps other work; the caller closes it. */
+  readonly pool?: BootstrapPool
   /** Below this many draws in all, the calling thread bootstraps the units (default INLINE_BELOW_DRAWS). */
   readonly inlineBelowDraws?: number
   /** Aborting it terminates the workers; the intervals' promise then rejects with its reason. */
@@ -46,6 +48,28 @@ export const INLINE_BELOW_DRAWS = 5_000_000
 const MAX_THREADS = 8
 
 const workerEntry = new URL("./bootstrap-worker.ts", import.meta.url)
+
+/** A share of the units, with the documents they are made of. */
+export interface BootstrapRequest {
+  readonly setup: UnitBootstrapSetup
+  readonly units: ReadonlyArray<UnitToBootstrap>
+}
+
+export type BootstrapPool = WorkerPool<BootstrapRequest, Array<Array<Interval | null>>> & { readonly size: number }
+
+const defaultThreads = () => Math.min(availableParallelism(), MAX_THREADS)
+
+/**
+ * From about this many documents the groups' bootstrap is worth starting its workers at the start of a
+ * run (a document has some 50 sentences and is in four units: 100 documents are ~20 million draws).
+ */
+export const PRESTART_FROM_DOCUMENTS = 100
+
+/** Bootstrap workers, started ahead of the bootstrap. */
+export const startBootstrapPool = (threads: number = defaultThreads()): BootstrapPool => ({
+  ...createWorkerPool<BootstrapRequest, Array<Array<Interval | null>>>({ entry: workerEntry, size: threads, setup: null }),
+  size: threads
+})
 
 /** The setup of a bootstrap of units made of these documents (sorted by doc_id). */
 export const unitBootstrapSetup = (documents: ReadonlyArray<BootstrapDocument>, frameCount: number, options: BootstrapOptions): UnitBootstrapSetup => ({
@@ -110,16 +134,16 @@ export const bootstrapUnits = async (
   threading.signal?.throwIfAborted()
   const costs = units.map((unit) => drawsPerResample(setup.corpus, unit))
   const draws = setup.options.resamples * costs.reduce((sum, cost) => sum + cost, 0)
-  const threads = threading.threads ?? Math.min(availableParallelism(), MAX_THREADS)
+  const threads = threading.pool?.size ?? threading.threads ?? defaultThreads()
   if (threads <= 0 || draws < (threading.inlineBelowDraws ?? INLINE_BELOW_DRAWS)) return intervalsOfUnits(setup, units)
   const shares = splitByCost(costs, threads)
-  const pool = createWorkerPool<ReadonlyArray<UnitToBootstrap>, Array<Array<Interval | null>>>({ entry: workerEntry, size: shares.length, setup })
+  const pool = threading.pool ?? startBootstrapPool(shares.length)
   try {
-    const answers = await abortable(Promise.all(shares.map((share) => pool.run(share.map((i) => units[i]!)))), threading.signal)
+    const answers = await abortable(Promise.all(shares.map((share) => pool.run({ setup, units: share.map((i) => units[i]!) }))), threading.signal)
     const intervals: Array<Array<Interval | null>> = new Array(units.length)
     shares.forEach((share, s) => share.forEach((i, k) => (intervals[i] = answers[s]![k]!)))
     return intervals
   } finally {
-    await pool.close()
+    if (threading.pool === undefined) await pool.close()
   }
 }
