@@ -1,6 +1,6 @@
 // The two things the benchmark times: bare wink-nlp in this process, and the whole pipeline as a child
 // process (so its memory is its own), with the child's peak RSS reported by bench/peak-rss.ts.
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -45,8 +45,15 @@ export interface ChildRun {
 
 export class BenchError extends Error {}
 
+/**
+ * Flushes files written before (the corpus, an earlier run's dataset and cache) to disk, so that a timed
+ * run does not pay for writing back what an earlier one wrote. Best effort: `sync` may be missing.
+ */
+const settleDisk = (): void => void spawnSync("sync", { stdio: "ignore" })
+
 /** Runs the pipeline CLI as `node --import tsx pipeline/main.ts ARGS`; fails with the child's last stderr line. */
 export const runPipelineChild = (args: ReadonlyArray<string>): Promise<ChildRun> => {
+  settleDisk()
   const scratch = mkdtempSync(join(tmpdir(), "dp-bench-rss-"))
   const rssFile = join(scratch, "peak-rss")
   const started = performance.now()

@@ -10,7 +10,7 @@ import { InputError } from "./errors.ts"
 import { readDocument, type RawDocument } from "./ingest.ts"
 import type { PublishError } from "./errors.ts"
 import { PartialUnreadable, type PartialFile } from "./shards.ts"
-import { createWorkerPool, type WorkerPool } from "./workers/pool.ts"
+import { startWorkerPool, type StartedPool, type WorkerPool } from "./workers/pool.ts"
 import type { DocumentWorkerSetup } from "./workers/document-worker.ts"
 import type { SourceRow } from "../schemas/inputs/sources.ts"
 
@@ -32,6 +32,8 @@ export interface CacheSettings {
 export interface ProcessingOptions {
   /** Worker threads; 0 processes the documents in the main thread; "auto": see poolSize. */
   readonly workers: number | "auto"
+  /** Workers started ahead (startDocumentWorkers); their owner closes them. */
+  readonly started?: DocumentWorkers | undefined
   readonly cache: CacheSettings | undefined
 }
 
@@ -52,20 +54,28 @@ const mainThreadCache = (settings: CacheSettings | undefined): DocumentCache | u
     ? undefined
     : openDocumentCache(entriesDir(settings), settings)
 
+const documentWorker = new URL("./workers/document-worker.ts", import.meta.url)
+
+export type DocumentWorkers = StartedPool<RawDocument, ProcessedDocument>
+
+/** Document workers started ahead of the run (they load their code while the main thread reads the corpus's inputs). */
+export const startDocumentWorkers = (workers: number | "auto"): DocumentWorkers | undefined => {
+  const most = workers === "auto" ? availableParallelism() : workers
+  return most > 0 ? startWorkerPool<RawDocument, ProcessedDocument>(documentWorker, most) : undefined
+}
+
+/** The pool of `size` workers, taken from the workers started ahead if there are some. */
 const openPool = (codebooks: DocumentCodebooks, context: DocumentContext, options: ProcessingOptions, size: number, unneeded: ReadonlySet<LeftOutPart>) =>
   Effect.acquireRelease(
-    Effect.sync(() =>
-      createWorkerPool<RawDocument, ProcessedDocument>({
-        entry: new URL("./workers/document-worker.ts", import.meta.url),
-        size,
-        setup: {
-          codebooks,
-          measures: context.measures,
-          cache: options.cache === undefined ? null : { ...options.cache, dir: entriesDir(options.cache) },
-          leftOut: [...unneeded]
-        } satisfies DocumentWorkerSetup
-      })
-    ),
+    Effect.sync(() => {
+      const started = options.started ?? startWorkerPool<RawDocument, ProcessedDocument>(documentWorker, size)
+      return started.configure({
+        codebooks,
+        measures: context.measures,
+        cache: options.cache === undefined ? null : { ...options.cache, dir: entriesDir(options.cache) },
+        leftOut: [...unneeded]
+      } satisfies DocumentWorkerSetup, size)
+    }),
     (pool) => Effect.promise(() => pool.close())
   )
 

@@ -19,7 +19,7 @@ import { entities } from "../schemas/entities.ts"
 import { readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
 import { annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type RowsPart } from "./document.ts"
-import { documentsFromPartials, documentsFromRaw, figureCacheDir, tableStoreDir, type CacheSettings, type DocumentFeed } from "./document-feed.ts"
+import { documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
 import { openTableStore, type TableStore, type TakenTable } from "./table-store.ts"
 import { tableKeys } from "./table-keys.ts"
 import { cacheKey, codeFingerprint, openDiskCache } from "./cache.ts"
@@ -225,8 +225,13 @@ const prepareRun = (rawDir: string, version: string | undefined) =>
 
 type PreparedRun = Effect.Success<ReturnType<typeof prepareRun>>
 
-const processingOptions = (run: PreparedRun, options: Pick<PipelineOptions, "workers" | "cacheDir">) => ({
+/** The document workers, started as a run begins; closed with the run. */
+const startWorkers = (workers: PipelineOptions["workers"]) =>
+  Effect.acquireRelease(Effect.sync(() => startDocumentWorkers(workers ?? 0)), (started) => Effect.promise(async () => started?.close()))
+
+const processingOptions = (run: PreparedRun, options: Pick<PipelineOptions, "workers" | "cacheDir">, started: DocumentWorkers | undefined) => ({
   workers: options.workers ?? 0,
+  started,
   cache: options.cacheDir === undefined
     ? undefined
     : { dir: options.cacheDir, codeKey: run.codeKey, inputsKey: annotationInputsKey(run.manifest.outlets, run.codebooks.provenance) }
@@ -315,8 +320,9 @@ const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, pro
 
 export const runPipeline = (options: PipelineOptions) =>
   Effect.scoped(Effect.gen(function* () {
+    const started = yield* startWorkers(options.workers)
     const run = yield* prepareRun(options.rawDir, options.version)
-    const processing = processingOptions(run, options)
+    const processing = processingOptions(run, options, started)
     const feed = documentsFromRaw(options.rawDir, run.sources, run.documentCodebooks, run.context, processing)
     const reuse = processing.cache === undefined ? undefined : tableReuse(run, options.rawDir, processing.cache)
     return yield* publishCorpus(run, feed, options.outDir, options.progress, reuse)
@@ -339,6 +345,7 @@ export interface ShardSummary {
 /** Stages 1–5a for the shard's share of the documents, into a partial file (nothing is published). */
 export const runShard = (options: ShardOptions) =>
   Effect.scoped(Effect.gen(function* () {
+    const started = yield* startWorkers(options.workers)
     const run = yield* prepareRun(options.rawDir, options.version)
     const share = shareOf(run.sources, options.shard)
     mkdirSync(options.partialsDir, { recursive: true })
@@ -356,7 +363,7 @@ export const runShard = (options: ShardOptions) =>
     )
     const progress = options.progress ?? (() => {})
     let done = 0
-    yield* documentsFromRaw(options.rawDir, share, run.documentCodebooks, run.context, processingOptions(run, options))((doc) =>
+    yield* documentsFromRaw(options.rawDir, share, run.documentCodebooks, run.context, processingOptions(run, options, started))((doc) =>
       Effect.sync(() => {
         partial.add(doc)
         progress({ done: ++done, total: share.length, label: doc.document.doc_id })

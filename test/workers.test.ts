@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { analyse } from "../pipeline/nlp.ts"
-import { createWorkerPool } from "../pipeline/workers/pool.ts"
+import { createWorkerPool, startWorkerPool } from "../pipeline/workers/pool.ts"
 
 const texts = ["Putin met Trump in Alaska.", "Zelenskyy’s plan.", "Zelenskyy’s—", "Zelenskyy’s plan.", "Kyiv, not Kiev."]
 
@@ -22,6 +22,18 @@ describe("the worker pool", () => {
       expect(await pool.run("Still alive.")).toEqual(["Still", "alive", "."])
     } finally {
       await pool.close()
+    }
+  })
+
+  it("started ahead, uses as many workers as it is configured with, each with its setup", async () => {
+    const started = startWorkerPool<string, Array<string>>(new URL("./fixtures/analyse-setup-worker.ts", import.meta.url), 3)
+    try {
+      const pool = started.configure({ failOn: "boom" }, 2)
+      const answers = await Promise.all(texts.map((text) => pool.run(text)))
+      expect(answers).toEqual(texts.map((text) => analyse(text).tokens.map((token) => token.text)))
+      await expect(pool.run("boom")).rejects.toThrow(/asked to fail on "boom"/)
+    } finally {
+      await started.close()
     }
   })
 })

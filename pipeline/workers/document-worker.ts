@@ -1,9 +1,9 @@
-// A worker thread of the document pool: compiles the codebooks it is given once, then answers each raw
+// A worker thread of the document pool: given the codebooks (once, in its setup), it answers each raw
 // document with processCached's result (its annotation from the shared disk cache when there).
 import { compileContext, openDocumentCache, processCached, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument } from "../document.ts"
 import type { RawDocument } from "../ingest.ts"
 import type { CompiledMeasureCodebooks } from "../measure/index.ts"
-import { serveRequests, setupData } from "./serve.ts"
+import { serveWithSetup } from "./serve.ts"
 
 export interface DocumentWorkerSetup {
   readonly codebooks: DocumentCodebooks
@@ -14,12 +14,9 @@ export interface DocumentWorkerSetup {
   readonly leftOut: ReadonlyArray<LeftOutPart>
 }
 
-const setup = setupData<DocumentWorkerSetup>()
-const context = compileContext(setup.codebooks, setup.measures)
-const cache = setup.cache === null
-  ? undefined
-  : openDocumentCache(setup.cache.dir, setup.cache)
-
-const leftOut = new Set(setup.leftOut)
-
-serveRequests((doc: RawDocument): ProcessedDocument => processCached(doc, context, cache, leftOut))
+serveWithSetup((setup: DocumentWorkerSetup) => {
+  const context = compileContext(setup.codebooks, setup.measures)
+  const cache = setup.cache === null ? undefined : openDocumentCache(setup.cache.dir, setup.cache)
+  const leftOut = new Set(setup.leftOut)
+  return (doc: RawDocument): ProcessedDocument => processCached(doc, context, cache, leftOut)
+})

@@ -7,6 +7,18 @@ export interface WorkerPool<Input, Output> {
   readonly close: () => Promise<void>
 }
 
+/** A pool started before its setup is known, so that its workers load their code meanwhile. */
+export interface StartedPool<Input, Output> {
+  /** The workers started. */
+  readonly size: number
+  /**
+   * Gives the first `use` workers their setup (see serveWithSetup), and stops the others; the pool then
+   * runs requests on those.
+   */
+  readonly configure: (setup: unknown, use: number) => WorkerPool<Input, Output>
+  readonly close: () => Promise<void>
+}
+
 type Reply<Output> = { readonly id: number; readonly output: Output } | { readonly id: number; readonly error: string }
 
 interface Pending<Output> {
@@ -16,17 +28,11 @@ interface Pending<Output> {
 
 const bootstrap = new URL("./bootstrap.mjs", import.meta.url)
 
-export const createWorkerPool = <Input, Output>(options: {
-  /** The worker module: it reads `workerData.setup` and answers `{ id, input }` messages (see serveRequests). */
-  readonly entry: URL
-  readonly size: number
-  readonly setup: unknown
-}): WorkerPool<Input, Output> => {
-  const pending = new Map<number, Pending<Output>>()
-  const workers = Array.from({ length: options.size }, () => {
+const spawn = <Output>(entry: URL, size: number, setup: unknown, pending: Map<number, Pending<Output>>): Array<Worker> =>
+  Array.from({ length: size }, () => {
     // execArgv: none of the parent's --import hooks (a profiler's, a benchmark's): bootstrap.mjs loads
     // what the worker needs itself.
-    const worker = new Worker(bootstrap, { workerData: { entry: options.entry.href, setup: options.setup }, execArgv: [] })
+    const worker = new Worker(bootstrap, { workerData: { entry: entry.href, setup }, execArgv: [] })
     worker.on("message", (reply: Reply<Output>) => {
       const waiting = pending.get(reply.id)
       pending.delete(reply.id)
@@ -39,6 +45,8 @@ export const createWorkerPool = <Input, Output>(options: {
     })
     return worker
   })
+
+const poolOf = <Input, Output>(workers: ReadonlyArray<Worker>, pending: Map<number, Pending<Output>>): WorkerPool<Input, Output> => {
   let nextId = 0
   return {
     run: (input) =>
@@ -47,6 +55,34 @@ export const createWorkerPool = <Input, Output>(options: {
         pending.set(id, { resolve, reject })
         workers[id % workers.length]!.postMessage({ id, input })
       }),
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.terminate()))
+    }
+  }
+}
+
+export const createWorkerPool = <Input, Output>(options: {
+  /** The worker module: it reads `workerData.setup` and answers `{ id, input }` messages (see serveRequests). */
+  readonly entry: URL
+  readonly size: number
+  readonly setup: unknown
+}): WorkerPool<Input, Output> => {
+  const pending = new Map<number, Pending<Output>>()
+  return poolOf(spawn(options.entry, options.size, options.setup, pending), pending)
+}
+
+/** Starts `size` workers of `entry` (a module answering with serveWithSetup), to be configured later. */
+export const startWorkerPool = <Input, Output>(entry: URL, size: number): StartedPool<Input, Output> => {
+  const pending = new Map<number, Pending<Output>>()
+  const workers = spawn(entry, size, null, pending)
+  return {
+    size,
+    configure: (setup, use) => {
+      const used = workers.slice(0, Math.max(1, Math.min(use, workers.length)))
+      for (const worker of workers.slice(used.length)) void worker.terminate()
+      for (const worker of used) worker.postMessage({ setup })
+      return poolOf(used, pending)
+    },
     close: async () => {
       await Promise.all(workers.map((worker) => worker.terminate()))
     }
