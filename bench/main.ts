@@ -153,7 +153,7 @@ const bench = async (options: BenchOptions) => {
       seed: options.seed,
       scenario: options.scenario,
       machine: { cpus: cpus().length, load_average: loadavg(), node: process.version },
-      peak_rss_method: "process.resourceUsage().maxRSS of the pipeline's process, written at exit by bench/peak-rss.ts",
+      peak_rss_method: "process.resourceUsage().maxRSS of the pipeline's process, written at exit by bench/peak-rss.cjs",
       pipeline: cold,
       bare_wink: winkFigures,
       ratio_pipeline_to_wink: winkFigures === null ? null : cold.tokens_per_second / winkFigures.tokens_per_second,

@@ -1,16 +1,16 @@
 // The two things the benchmark times: bare wink-nlp in this process, and the whole pipeline as a child
-// process (so its memory is its own), with the child's peak RSS reported by bench/peak-rss.ts.
+// process (so its memory is its own), with the child's peak RSS reported by bench/peak-rss.cjs.
 import { spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { fileURLToPath } from "node:url"
 import { parse as parseCsv } from "csv-parse/sync"
 import winkNLP from "wink-nlp"
 import model from "wink-eng-lite-web-model"
 
 export const projectRoot = fileURLToPath(new URL("../", import.meta.url))
-const peakRssReporter = pathToFileURL(fileURLToPath(new URL("./peak-rss.ts", import.meta.url))).href
+const peakRssReporter = fileURLToPath(new URL("./peak-rss.cjs", import.meta.url))
 
 export interface WinkTiming {
   readonly tokens: number
@@ -57,7 +57,7 @@ export const runPipelineChild = (args: ReadonlyArray<string>): Promise<ChildRun>
   const scratch = mkdtempSync(join(tmpdir(), "dp-bench-rss-"))
   const rssFile = join(scratch, "peak-rss")
   const started = performance.now()
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", peakRssReporter, "pipeline/main.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--require", peakRssReporter, "pipeline/main.ts", ...args], {
     cwd: projectRoot,
     env: { ...process.env, BENCH_PEAK_RSS_FILE: rssFile },
     stdio: ["ignore", "ignore", "pipe"]
