@@ -58,10 +58,13 @@ const documentWorker = new URL("./workers/document-worker.ts", import.meta.url)
 
 export type DocumentWorkers = StartedPool<RawDocument, ProcessedDocument>
 
-/** Document workers started ahead of the run (they load their code while the main thread reads the corpus's inputs). */
+/**
+ * Document workers started ahead of the run (they load their code while the main thread reads the
+ * corpus's inputs): as many as "auto" gives when rows are written (one more is started if not).
+ */
 export const startDocumentWorkers = (workers: number | "auto"): DocumentWorkers | undefined => {
-  const most = workers === "auto" ? availableParallelism() : workers
-  return most > 0 ? startWorkerPool<RawDocument, ProcessedDocument>(documentWorker, most) : undefined
+  const size = poolSize(workers, new Set())
+  return size > 0 ? startWorkerPool<RawDocument, ProcessedDocument>(documentWorker, size) : undefined
 }
 
 /** The pool of `size` workers, taken from the workers started ahead if there are some. */

@@ -285,6 +285,12 @@ const withoutAnyRows = (view: MeasureView, measures: DocumentMeasures): Processe
 
 const matchableOf = (view: MeasureView): MatchableDocument => ({ doc_id: view.document.doc_id, text: view.text, sentences: unpackSentences(view.sentences) })
 
+const matchableOfAnnotated = (annotated: AnnotatedDocument): MatchableDocument => ({
+  doc_id: annotated.document.doc_id,
+  text: annotated.text.text_clean,
+  sentences: matchableSentences(tokensBySentence(measureInput(annotated)))
+})
+
 /** Stage 5a from a measure view: the document without its rows. */
 export const measureView = (view: MeasureView, measures: CompiledMeasureCodebooks): ProcessedDocument =>
   withoutAnyRows(view, measureMatchable(matchableOf(view), measures, view.counts))
@@ -326,9 +332,15 @@ const compiledKey = (compiled: object): string => {
  * the cache when that codebook is unchanged (so editing frames.yaml matches no naming variant again),
  * and put there when not.
  */
-const cachedMeasures = (key: string, view: MeasureView, codebooks: CompiledMeasureCodebooks, cache: DocumentCache): DocumentMeasures => {
+const cachedMeasures = (
+  key: string,
+  view: MeasureView,
+  annotated: AnnotatedDocument | undefined,
+  codebooks: CompiledMeasureCodebooks,
+  cache: DocumentCache
+): DocumentMeasures => {
   let matchable: MatchableDocument | undefined
-  const document = () => (matchable ??= matchableOf(view))
+  const document = () => (matchable ??= annotated === undefined ? matchableOf(view) : matchableOfAnnotated(annotated))
   const kept = <A extends FrameCounts | ReadonlyArray<NamingCount>>(part: string, compiled: object, count: () => A): A => {
     const partKey = cacheKey(key, part, compiledKey(compiled))
     const found = cache.codebookCounts.get(partKey) as A | undefined
@@ -363,6 +375,6 @@ export const processCached = (
     cache.annotations.put(key, annotated)
     cache.views.put(key, view)
   }
-  const measures = cachedMeasures(key, view, context.measures, cache)
+  const measures = cachedMeasures(key, view, annotated, context.measures, cache)
   return leaveOut(annotated === undefined ? withoutAnyRows(view, measures) : { ...annotated, sizes: view.sizes, measures }, leftOut)
 }

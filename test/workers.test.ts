@@ -25,15 +25,17 @@ describe("the worker pool", () => {
     }
   })
 
-  it("started ahead, uses as many workers as it is configured with, each with its setup", async () => {
-    const started = startWorkerPool<string, Array<string>>(new URL("./fixtures/analyse-setup-worker.ts", import.meta.url), 3)
-    try {
-      const pool = started.configure({ failOn: "boom" }, 2)
-      const answers = await Promise.all(texts.map((text) => pool.run(text)))
-      expect(answers).toEqual(texts.map((text) => analyse(text).tokens.map((token) => token.text)))
-      await expect(pool.run("boom")).rejects.toThrow(/asked to fail on "boom"/)
-    } finally {
-      await started.close()
+  it("started ahead, uses as many workers as it is configured with (starting more if need be), each with its setup", async () => {
+    for (const [size, use] of [[3, 2], [1, 2]] as const) {
+      const started = startWorkerPool<string, Array<string>>(new URL("./fixtures/analyse-setup-worker.ts", import.meta.url), size)
+      try {
+        const pool = started.configure({ failOn: "boom" }, use)
+        const answers = await Promise.all(texts.map((text) => pool.run(text)))
+        expect(answers).toEqual(texts.map((text) => analyse(text).tokens.map((token) => token.text)))
+        await expect(pool.run("boom")).rejects.toThrow(/asked to fail on "boom"/)
+      } finally {
+        await started.close()
+      }
     }
   })
 })

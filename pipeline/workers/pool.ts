@@ -12,8 +12,8 @@ export interface StartedPool<Input, Output> {
   /** The workers started. */
   readonly size: number
   /**
-   * Gives the first `use` workers their setup (see serveWithSetup), and stops the others; the pool then
-   * runs requests on those.
+   * Gives `use` workers their setup (see serveWithSetup), starting more if `use` is more than were
+   * started, stopping the others if less; the pool then runs requests on those.
    */
   readonly configure: (setup: unknown, use: number) => WorkerPool<Input, Output>
   readonly close: () => Promise<void>
@@ -78,8 +78,10 @@ export const startWorkerPool = <Input, Output>(entry: URL, size: number): Starte
   return {
     size,
     configure: (setup, use) => {
-      const used = workers.slice(0, Math.max(1, Math.min(use, workers.length)))
-      for (const worker of workers.slice(used.length)) void worker.terminate()
+      const wanted = Math.max(1, use)
+      if (wanted > workers.length) workers.push(...spawn<Output>(entry, wanted - workers.length, null, pending))
+      for (const worker of workers.slice(wanted)) void worker.terminate()
+      const used = workers.slice(0, wanted)
       for (const worker of used) worker.postMessage({ setup })
       return poolOf(used, pending)
     },
