@@ -130,6 +130,18 @@ describe("streamed bytes", () => {
     )
   })
 
+  it("Arrow: string columns hold the bytes apache-arrow's Utf8 builder gives, for any text", async () => {
+    const text = fc.string({ unit: fc.constantFrom("a", " ", "é", "ß", "€", "😀", "\ud800", "\udc00", "\u0000"), maxLength: 40 })
+    await fc.assert(
+      fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 6 }), async (cleanTexts) => {
+        const rows = cleanTexts.map((text_clean, i) => ({ doc_id: `d${i}`, text_clean }))
+        const { bytes } = await writeTable(texts, rows)
+        expect(bytes("arrow").equals(encodeArrow(texts, rows))).toBe(true)
+      }),
+      { numRuns: 100 }
+    )
+  })
+
   it("CSV: a field holding a line break is quoted (RFC 4180), whatever else it holds", () => {
     expect(csvRecords(texts, [{ doc_id: "a", text_clean: "Related:\n- more" }])).toBe('a,"Related:\n- more"\r\n')
     // csv-stringify leaves it bare unless told to quote record delimiters, which DuckDB and pandas cannot read

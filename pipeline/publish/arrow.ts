@@ -69,8 +69,10 @@ class DictionaryValues {
 export class ArrowTableWriter<T extends Table<any>> {
   private readonly schema: Arrow.Schema
   private readonly names: ReadonlyArray<string>
-  private readonly dictionaries: ReadonlyArray<DictionaryValues | undefined>
+  /** Dropped once the file is finished: they grow with the table (a sentence_id per sentence). */
+  private dictionaries: ReadonlyArray<DictionaryValues | undefined>
   private output: ArrowOutput | undefined
+  private finished = false
 
   constructor(table: T, private readonly sink: FileSink) {
     this.schema = arrowSchema(table)
@@ -80,12 +82,12 @@ export class ArrowTableWriter<T extends Table<any>> {
 
   /** The dictionary columns, whose values `collect` takes. */
   get dictionaryColumns(): ReadonlyArray<string> {
-    return this.names.filter((_, i) => this.dictionaries[i] !== undefined)
+    return this.names.filter((_, i) => Arrow.DataType.isDictionary(this.schema.fields[i]!.type))
   }
 
   /** Takes the dictionary columns' values (in dictionaryColumns' order), all before any `writeColumns`. */
   collect({ columns, rows }: ColumnChunks): void {
-    if (this.output !== undefined) throw new Error("dictionary values collected after writing started")
+    if (this.output !== undefined || this.finished) throw new Error("dictionary values collected after writing started")
     const dictionaries = this.dictionaries.filter((dictionary) => dictionary !== undefined)
     for (let i = 0; i < dictionaries.length; i++) {
       const dictionary = dictionaries[i]!
@@ -96,20 +98,28 @@ export class ArrowTableWriter<T extends Table<any>> {
 
   /** Writes rows, given as every column's values, as one record batch; the table's rows in order across the calls. */
   writeColumns(chunks: ColumnChunks): Promise<void> {
-    this.output ??= new ArrowOutput(this.schema, this.dictionaries, this.sink)
-    return this.output.writeColumns(chunks)
+    return this.started().writeColumns(chunks)
   }
 
-  /** Finishes the file (a file of no rows has the schema and no batch). */
+  /** Finishes the file (a file of no rows has the schema and no batch), then lets go of the dictionaries. */
   async close(): Promise<WrittenFile> {
-    this.output ??= new ArrowOutput(this.schema, this.dictionaries, this.sink)
-    return this.output.close()
+    const written = await this.started().close()
+    this.finished = true
+    this.output = undefined
+    this.dictionaries = []
+    return written
   }
 
   /** Stops writing after a failure; the file is left unfinished. */
   abandon(): void {
     this.output?.abandon()
     this.sink.abandon()
+  }
+
+  private started(): ArrowOutput {
+    if (this.finished) throw new Error("Arrow file written to after it was finished")
+    this.output ??= new ArrowOutput(this.schema, this.dictionaries, this.sink)
+    return this.output
   }
 }
 
@@ -152,6 +162,37 @@ const appendIndices = (builder: Arrow.Builder, values: ArrayLike<unknown>, rows:
     const value = values[row]
     builder.append(value === null || value === undefined ? value : dictionaryIndex(lookup, value, column))
   }
+}
+
+const utf8 = new TextEncoder()
+
+/** A value of a string column as the Utf8 builder takes it (TextEncoder converts anything else to a string). */
+const textOf = (value: unknown): string => (typeof value === "string" ? value : String(value))
+
+/**
+ * A string column without nulls as Arrow stores it: the values' UTF-8 bytes end to end (as TextEncoder
+ * encodes them, as the Utf8 builder does) and where each value ends. The builder instead keeps an encoded
+ * copy of every value until it is flushed: most of what writing a large table's Arrow file allocated.
+ */
+const utf8Data = (type: Arrow.Utf8, values: ArrayLike<unknown>, rows: number): Arrow.Data<Arrow.Utf8> => {
+  let chars = 0
+  for (let row = 0; row < rows; row++) chars += textOf(values[row]).length
+  const bytes = new Uint8Array(3 * chars) // a UTF-16 code unit never takes more than 3 bytes in UTF-8
+  const offsets = new Int32Array(rows + 1)
+  let end = 0
+  for (let row = 0; row < rows; row++) {
+    const text = textOf(values[row])
+    // ASCII, the usual case, copied a character at a time (cheaper than a native call per value)
+    let i = 0
+    for (; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      if (code >= 0x80) break
+      bytes[end + i] = code
+    }
+    end += i === text.length ? i : utf8.encodeInto(text, bytes.subarray(end)).written
+    offsets[row + 1] = end
+  }
+  return Arrow.makeData({ type, length: rows, nullCount: 0, valueOffsets: offsets, data: bytes.subarray(0, end) })
 }
 
 /** The writing half of ArrowTableWriter: builders, the IPC file writer, and the pump to the sink. */
@@ -204,8 +245,8 @@ class ArrowOutput {
   }
 
   /**
-   * A column of a record batch. Numbers and dictionary indices without nulls go straight into the typed
-   * array Arrow stores them in; other columns through apache-arrow's builders. Either way the file holds
+   * A column of a record batch. Numbers, strings and dictionary indices without nulls go straight into
+   * the arrays Arrow stores them in; other columns through apache-arrow's builders. Either way the file holds
    * the same bytes: the IPC writer writes a column's values, and its validity bitmap only where there
    * are nulls (test/publish-stream.test.ts checks them against encodeArrow's).
    */
@@ -226,6 +267,7 @@ class ArrowOutput {
     }
     if (Arrow.DataType.isInt(field.type)) return Arrow.makeData({ type: field.type, length: rows, nullCount: 0, data: typedValues(Int32Array, values, rows) })
     if (Arrow.DataType.isFloat(field.type)) return Arrow.makeData({ type: field.type, length: rows, nullCount: 0, data: typedValues(Float64Array, values, rows) })
+    if (Arrow.DataType.isUtf8(field.type)) return utf8Data(field.type, values, rows)
     appendValues(this.builders[i]!, values, rows)
     return this.builders[i]!.flush()
   }
