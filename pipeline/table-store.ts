@@ -60,7 +60,7 @@ const untouched = (dir: string, entry: StoreEntry): boolean =>
   })
 
 /** A hard link, or a copy where the file system cannot link (another device). */
-export const linkOrCopy = (from: string, to: string): void => {
+const linkOrCopy = (from: string, to: string): void => {
   try {
     linkSync(from, to)
   } catch {
