@@ -91,7 +91,7 @@ export interface AnnotatedDocument {
 export interface ProcessedDocument extends AnnotatedDocument {
   /** This document's counts for the measure stage (and its frame_hits rows). */
   readonly measures: DocumentMeasures
-  /** Rows of the per-document tables, for the run's summary (whether or not the rows are kept: see withoutRows). */
+  /** Rows of the per-document tables, for the run's summary (whether or not the rows are kept: see leaveOut). */
   readonly sizes: { readonly sentences: number; readonly tokens: number; readonly entities: number; readonly removedSpans: number }
 }
 

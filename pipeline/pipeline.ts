@@ -71,7 +71,7 @@ const rowsParts: ReadonlyArray<readonly [RowsPart, Table<any>]> = [
   ["entities", entities]
 ]
 
-/** Reads an iterable to its end (a lazy one's side effects, such as `collecting`'s, then happen). */
+/** Reads an iterable to its end (a lazy one's side effects, such as `seeing`'s, then happen). */
 const drain = (rows: Iterable<unknown>): void => {
   for (const _ of rows) void _
 }

@@ -254,7 +254,8 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
     const versionDir = path.join(datasetDir, dataset.version)
     const writers = new Map<Table<any>, TableWriter>()
     const adopted = new Map<Table<any>, { readonly taken: AdoptableFiles; readonly readBack: Promise<ReadonlyMap<string, WrittenFile>> }>()
-    const copies: Array<Promise<unknown>> = [] // of the files taken
+    /** The copies of the files taken, being made. */
+    const copying = () => [...adopted.values()].map(({ readBack }) => readBack)
     const state = { finishing: false, closed: false }
 
     const newDatasetDir = !(yield* fs.exists(datasetDir))
@@ -277,7 +278,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
             }
           }
         }).pipe(
-          Effect.andThen(Effect.promise(() => Promise.allSettled(copies))), // none may still be writing into the folder
+          Effect.andThen(Effect.promise(() => Promise.allSettled(copying()))), // none may still be writing into the folder
           Effect.andThen(fs.remove(dir, { recursive: true })), // gone already once published
           Effect.ignore,
           // A failed first run leaves no empty dataset folder either (rmdir fails on a folder that is not empty).
@@ -330,13 +331,12 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         }
         writer.abandon() // its files, just opened, are replaced by the copies
         writers.delete(table)
-        const copying = copyFiles(TABLE_FORMATS.map((format) => ({
+        const readBack = copyFiles(TABLE_FORMATS.map((format) => ({
           from: path.join(taken.dir, tableFile(table, format)),
           to: path.join(staging, tableFile(table, format))
         })))
-        copying.catch(() => {}) // awaited by finish, or on the way out
-        copies.push(copying)
-        adopted.set(table, { taken, readBack: copying })
+        readBack.catch(() => {}) // awaited by finish, or on the way out
+        adopted.set(table, { taken, readBack })
       })
 
     const writeSmallFile = (file: string, bytes: Uint8Array) =>
@@ -367,7 +367,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
 
         const writeSmall = (file: string, bytes: Uint8Array, last = false) =>
           writeSmallFile(file, bytes).pipe(Effect.tap(() => Effect.sync(() => readBack({ file, path: stagedPath(file) }, last))))
-        yield* Effect.tryPromise({ try: () => Promise.all(copies), catch: writeFailure(staging) })
+        yield* Effect.tryPromise({ try: () => Promise.all(copying()), catch: writeFailure(staging) })
         for (const [table, { readBack: copied }] of adopted) {
           for (const format of TABLE_FORMATS) {
             const file = tableFile(table, format)
