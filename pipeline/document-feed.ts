@@ -4,7 +4,7 @@
 // documents in the same order, so the published bytes cannot depend on it.
 import { availableParallelism } from "node:os"
 import { join } from "node:path"
-import { Effect, type FileSystem, type Path, type Scope } from "effect"
+import { Effect, Stream, type FileSystem, type Path, type Scope } from "effect"
 import { openDocumentCache, processCached, ROWS_PARTS, type DocumentCache, type DocumentCodebooks, type DocumentContext, type LeftOutPart, type ProcessedDocument } from "./document.ts"
 import { InputError } from "./errors.ts"
 import { readDocument, type RawDocument } from "./ingest.ts"
@@ -92,25 +92,26 @@ export const poolSize = (workers: number | "auto", unneeded: ReadonlySet<LeftOut
   return ROWS_PARTS.every((part) => unneeded.has(part)) ? cpus : Math.max(1, cpus - 1)
 }
 
+/**
+ * Documents per worker being read, processed or waiting to be consumed: enough that a worker always has
+ * the next one queued while the main thread consumes (a re-run's documents take a few milliseconds each,
+ * so a shallow queue left workers and main thread waiting on each other half the time).
+ */
+const IN_FLIGHT_PER_WORKER = 8
+
 /** A worker's failure is a bug of the pipeline's, not of the input: it ends the run as an internal error. */
 const answer = (pending: Promise<ProcessedDocument>) => Effect.promise(() => pending)
 
 /**
  * The documents of `sources` processed: read in the main thread (where a bad file is reported), then
- * processed by the pool, a few ahead of the one being consumed, and consumed in order.
+ * processed by the pool, and consumed in order. Up to `inFlight` documents are being read or processed
+ * while the main thread consumes the earlier ones, so that neither waits on the other.
  */
-const processInPool = (pool: WorkerPool<RawDocument, ProcessedDocument>, rawDir: string, sources: ReadonlyArray<SourceEntry>, ahead: number, onDocument: OnDocument) =>
-  Effect.gen(function* () {
-    const pending: Array<Promise<ProcessedDocument>> = []
-    for (const { line, row } of sources) {
-      const raw = yield* readDocument(rawDir, row, line)
-      const processing = pool.run(raw)
-      processing.catch(() => {}) // consumed in order below; a run that fails first must not leave it unhandled
-      pending.push(processing)
-      if (pending.length >= ahead) yield* onDocument(yield* answer(pending.shift()!))
-    }
-    while (pending.length > 0) yield* onDocument(yield* answer(pending.shift()!))
-  })
+const processInPool = (pool: WorkerPool<RawDocument, ProcessedDocument>, rawDir: string, sources: ReadonlyArray<SourceEntry>, inFlight: number, onDocument: OnDocument) =>
+  Stream.fromIterable(sources).pipe(
+    Stream.mapEffect(({ line, row }) => Effect.flatMap(readDocument(rawDir, row, line), (raw) => answer(pool.run(raw))), { concurrency: inFlight }),
+    Stream.runForEach(onDocument)
+  )
 
 export interface SourceEntry {
   readonly line: number
@@ -136,7 +137,7 @@ export const documentsFromRaw = (
         return
       }
       const pool = yield* openPool(codebooks, context, options, workers, unneeded)
-      yield* processInPool(pool, rawDir, sources, 2 * workers, onDocument)
+      yield* processInPool(pool, rawDir, sources, IN_FLIGHT_PER_WORKER * workers, onDocument)
     })
 
 /** The documents held by partial files, read in the order given. */

@@ -43,6 +43,7 @@ import {
   type NamingCount,
   type PackedSentences
 } from "./measure/index.ts"
+import type { KeptFrameIntervals } from "./measure/record.ts"
 
 /** What the per-document stages read besides the document: plain data, so it can be sent to a worker. */
 export interface DocumentCodebooks {
@@ -302,6 +303,8 @@ export interface DocumentCache {
   readonly views: DiskCache<MeasureView>
   /** A document's framing counts and naming counts, each under the document's key and its codebook's. */
   readonly codebookCounts: DiskCache<FrameCounts | ReadonlyArray<NamingCount>>
+  /** Documents' own bootstrap intervals, by what they were bootstrapped from (reusedFrameIntervals). */
+  readonly frameIntervals: DiskCache<KeptFrameIntervals>
   /** annotationInputsKey of the codebooks in use. */
   readonly inputsKey: string
   /** codeFingerprint of the pipeline's code and output-shaping libraries. */
@@ -313,6 +316,7 @@ export const openDocumentCache = (dir: string, keys: Pick<DocumentCache, "inputs
   annotations: openDiskCache<AnnotatedDocument>(join(dir, "annotations")),
   views: openDiskCache<MeasureView>(join(dir, "views")),
   codebookCounts: openDiskCache(join(dir, "codebook-counts")),
+  frameIntervals: openDiskCache<KeptFrameIntervals>(join(dir, "frame-intervals")),
   inputsKey: keys.inputsKey,
   codeKey: keys.codeKey
 })
@@ -349,7 +353,7 @@ const cachedMeasures = (
     cache.codebookCounts.put(partKey, counted)
     return counted
   }
-  const frames = kept("frames", codebooks.frames, () => countFrames(document(), codebooks.frames, view.counts))
+  const frames = kept("frames", codebooks.frames, () => countFrames(document(), codebooks.frames, view.counts, {}, cache.frameIntervals))
   const naming = kept("naming", codebooks.naming, () => countNaming(document().sentences, codebooks.naming.concepts))
   return assembleMeasures(view.counts, frames, naming)
 }

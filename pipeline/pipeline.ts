@@ -84,6 +84,16 @@ function* seeing<R>(rows: Iterable<R>, see: (row: R) => void): Generator<R> {
   }
 }
 
+/** Whether a promise has settled yet, as far as this turn of the event loop knows. */
+const whenSettled = (promise: Promise<unknown>): { settled: boolean } => {
+  const state = { settled: false }
+  const settle = () => {
+    state.settled = true
+  }
+  promise.then(settle, settle)
+  return state
+}
+
 /** Collects the rows `keep` wants into `kept`. */
 const keeping = <R>(keep: (row: R) => boolean, kept: Array<R>) => (row: R) => {
   if (keep(row)) kept.push(row)
@@ -162,6 +172,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     // threads meanwhile (stopped if writing fails)
     const bootstrapAbort = new AbortController()
     const measureRows = measures.rowsInWorkers({ signal: bootstrapAbort.signal, ...(bootstrapPool === undefined ? {} : { pool: bootstrapPool }) })
+    const frameScoresReady = whenSettled(measureRows.frame_scores)
     const keyTerms = new KeyTermCandidates()
     const drawnSalience: Array<Row<typeof entitySalience>> = []
     const drawnNaming: Array<Row<typeof namingVariants>> = []
@@ -176,9 +187,12 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
       if (storedKeyTerms === undefined) yield* writeSeeing(keyness, measureRows.keyness, (row) => keyTerms.add(row))
       if (storedSalience === undefined) yield* writeSeeing(entitySalience, measureRows.entity_salience, keeping(isDrawnSalience, drawnSalience))
       yield* write(frameLexicon, lexicon)
+      if (storedNaming === undefined) yield* writeSeeing(namingVariants, measureRows.naming_variants, keeping(isDrawnNaming, drawnNaming))
+      // Still waiting for the groups' bootstrap (as after a frames edit, when the other measure tables
+      // are taken as they are): the tables written so far are finished meanwhile.
+      if (!frameScoresReady.settled) yield* version.complete(publishedTables.filter((table) => table !== frameScores))
       const frameScoreRows = yield* Effect.promise(() => measureRows.frame_scores)
       yield* write(frameScores, frameScoreRows)
-      if (storedNaming === undefined) yield* writeSeeing(namingVariants, measureRows.naming_variants, keeping(isDrawnNaming, drawnNaming))
       return frameScoreRows
     }).pipe(Effect.onExit(() => Effect.sync(() => bootstrapAbort.abort())))
     const frameScoreRows = yield* writeMeasures

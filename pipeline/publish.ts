@@ -96,6 +96,11 @@ export interface VersionWriter {
    * files: a copy that is not the file `files` describes fails the version.
    */
   readonly adopt: (table: Table<any>, files: AdoptableFiles) => Effect.Effect<void, PublishError>
+  /**
+   * Tells that these tables get no more rows: their files are finished now, one table after another,
+   * while the run goes on (what `finish` would otherwise do first). A failure shows at `finish`.
+   */
+  readonly complete: (tables: ReadonlyArray<Table<any>>) => Effect.Effect<void, PublishError>
   /** Finishes, verifies and publishes the version (or finds it already published). Once. */
   readonly finish: (request: FinishRequest) => Effect.Effect<PublishResult, PublishError>
 }
@@ -339,6 +344,20 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         adopted.set(table, { taken, readBack })
       })
 
+    /** The tables being finished early (complete), one after another. */
+    let completing: Promise<unknown> = Promise.resolve()
+    const complete = (tables: ReadonlyArray<Table<any>>): Effect.Effect<void, PublishError> =>
+      Effect.gen(function* () {
+        if (state.finishing) return yield* publishError(versionDir, "had tables completed after it was finished", A_BUG)
+        for (const table of tables) {
+          const writer = writers.get(table)
+          if (writer === undefined) continue // taken as it is
+          const closed = completing.then(() => writer.close())
+          closed.catch(() => {}) // the same promise is awaited by finish, which reports its failure
+          completing = closed.catch(() => {})
+        }
+      })
+
     const writeSmallFile = (file: string, bytes: Uint8Array) =>
       fs.writeFile(path.join(staging, file), bytes, { flag: "wx" }).pipe(
         Effect.as({ path: file, sha256: sha256(bytes), size: bytes.byteLength } satisfies RenderedFile)
@@ -355,6 +374,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
           readBack({ file, path: stagedPath(file), rows: tableRows(table, "csv", files.digest) })
         }
         const written: Array<WrittenTable> = []
+        yield* Effect.promise(() => completing) // one table's files finished at a time
         for (const { table, writer } of closed) {
           const writtenTable = yield* Effect.tryPromise({ try: () => writer.close(), catch: writeFailure(staging) })
           written.push(writtenTable)
@@ -454,7 +474,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         return yield* refuseOverwrite
       })
 
-    return { path: versionDir, staging, append, adopt, finish } satisfies VersionWriter
+    return { path: versionDir, staging, append, adopt, complete, finish } satisfies VersionWriter
   }).pipe(
     Effect.catchTag("PlatformError", (error) =>
       Effect.fail(publishError(options.outDir, `could not be written (${error.message})`, CHECK_DISK))

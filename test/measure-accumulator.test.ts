@@ -19,7 +19,15 @@ import { gatherDocuments, packDocuments } from "../pipeline/measure/bootstrap.ts
 import { intervalsOfUnits, splitByCost, unitBootstrapSetup, unitsToBootstrap } from "../pipeline/measure/bootstrap-units.ts"
 import { unitIntervals } from "../pipeline/measure/frames.ts"
 import { membersByGroup } from "../pipeline/measure/groups.ts"
-import { createRecordNames, documentRecord, frameNumbers } from "../pipeline/measure/record.ts"
+import {
+  createRecordNames,
+  documentFrameIntervals,
+  documentRecord,
+  type FrameIntervalStore,
+  frameNumbers,
+  type KeptFrameIntervals,
+  reusedFrameIntervals
+} from "../pipeline/measure/record.ts"
 import { TermCounts } from "../pipeline/measure/term-counts.ts"
 import { annotatedDocument, syntheticMeasures } from "../pipeline/measure/testing.ts"
 import { decodeFrames } from "../schemas/inputs/frames.ts"
@@ -319,6 +327,32 @@ describe("the bootstrap off the main thread", () => {
     expectSameTables(accumulateWith(fewerFrames, settings).finish(), expected)
     const [broken] = seedCorpus(settings).map(({ groups, measures }) => ({ groups, measures: { ...measures, frame_intervals: { ...measures.frame_intervals!, bounds: [1] } } }))
     expect(() => accumulateWith([broken!], settings)).toThrow(/frame_intervals of 000_\w+ hold 1 bounds for 3 frames/)
+  })
+
+  it("a document's own intervals are taken from the store when its hits are unchanged, under any codebook", () => {
+    const settings = { resamples: 50, seed: 4 }
+    const stored = new Map<string, KeptFrameIntervals>()
+    const store: FrameIntervalStore = { get: (key) => stored.get(key), put: (key, kept) => void stored.set(key, kept) }
+    const withFrames = (yaml: string) => compileMeasureCodebooks(Effect.runSync(decodeFrames(yaml, "frames.yaml")), Effect.runSync(decodeNaming(namingYaml, "naming.yaml")))
+    // a frame no seed text hits, then a lemma every seed text has
+    const unhit = withFrames(`${framesYaml}  - id: aaa_unhit\n    label: Unhit\n    definition: None.\n    sources: [Nobody]\n    lemmas: [zzzzz]\n`)
+    const widened = withFrames(framesYaml.replace("lemmas: [west]", "lemmas: [west, putin]"))
+    const textsDir = new URL("../raw/texts/", import.meta.url)
+    for (const file of readdirSync(textsDir).sort()) {
+      const annotated = annotatedDocument(file.replace(/\.txt$/, ""), readFileSync(new URL(file, textsDir), "utf8"))
+      const bootstrapped = (compiled: typeof codebooks) => {
+        const measures = measureDocument(annotated, compiled, settings)
+        const frames = frameNumbers(compiled.frames.frames)
+        const puts = stored.size
+        const intervals = reusedFrameIntervals(measures, frames, settings, store)
+        expect(intervals).toEqual(documentFrameIntervals(measures, frames, settings))
+        return stored.size > puts
+      }
+      expect(bootstrapped(codebooks)).toBe(true)
+      expect(bootstrapped(codebooks)).toBe(false)
+      expect(bootstrapped(unhit)).toBe(false) // same hits: taken, the new frame given no hits' bounds
+      expect(bootstrapped(widened)).toBe(true) // hits changed: worked out again
+    }
   })
 
   it("rowsInWorkers gives rows()'s tables, however many threads bootstrap the units", async () => {

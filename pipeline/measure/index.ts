@@ -14,7 +14,7 @@ import { countWords, matchableSentences, tokensBySentence, type MatchableSentenc
 import { countEntities } from "./entities.ts"
 import { measureFrames } from "./frames.ts"
 import { countNaming } from "./naming.ts"
-import { documentFrameIntervals, frameNumbers } from "./record.ts"
+import { documentFrameIntervals, type FrameIntervalStore, frameNumbers, reusedFrameIntervals } from "./record.ts"
 import { countTerms } from "./terms.ts"
 import type { AnnotatedDocument, DocumentGroups, DocumentMeasures, NamingCount } from "./types.ts"
 
@@ -83,15 +83,20 @@ export const countFrames = (
   doc: MatchableDocument,
   frames: CompiledMeasureCodebooks["frames"],
   counts: Pick<CodebookFreeCounts, "sentence_tokens">,
-  bootstrap: BootstrapSettings = {}
+  bootstrap: BootstrapSettings = {},
+  /** Intervals bootstrapped before, under any codebook (reusedFrameIntervals). */
+  kept?: FrameIntervalStore
 ): FrameCounts => {
   const matched = measureFrames(doc.doc_id, doc.text, doc.sentences, frames.frames)
   const intervalSettings = { resamples: bootstrap.resamples ?? BOOTSTRAP_RESAMPLES, seed: bootstrap.seed ?? BOOTSTRAP_SEED }
   const frameCounts = { doc_id: doc.doc_id, sentence_tokens: counts.sentence_tokens, sentence_frame_hits: matched.sentence_frame_hits }
+  const numbers = frameNumbers(frames.frames)
   return {
     frame_hits: matched.frame_hits,
     sentence_frame_hits: matched.sentence_frame_hits,
-    frame_intervals: documentFrameIntervals(frameCounts, frameNumbers(frames.frames), intervalSettings)
+    frame_intervals: kept === undefined
+      ? documentFrameIntervals(frameCounts, numbers, intervalSettings)
+      : reusedFrameIntervals(frameCounts, numbers, intervalSettings, kept)
   }
 }
 

@@ -5,6 +5,7 @@
 // added (as documents stream in, or in its shard), so that only the groups' are left for the end.
 import type { BootstrapDocument, BootstrapOptions, Interval } from "./bootstrap.ts"
 import { unitIntervals } from "./frames.ts"
+import { cacheKey } from "../cache.ts"
 import { own } from "./terms.ts"
 import type { DocumentFrameIntervals, DocumentGroups, DocumentMeasures, EntityCount, NamingCount, SentenceFrameHits } from "./types.ts"
 
@@ -216,6 +217,63 @@ export const documentFrameIntervals = (
     frame_ids: frames.ids,
     bounds: Array.from(intervals, (bound) => (Number.isNaN(bound) ? null : bound))
   }
+}
+
+/** What a document's own intervals were bootstrapped from, whatever the codebook (reusedFrameIntervals). */
+const intervalsKey = (measures: Pick<DocumentMeasures, "doc_id" | "sentence_tokens" | "sentence_frame_hits">, bootstrap: BootstrapOptions): string =>
+  cacheKey("document frame intervals", bootstrap.resamples, bootstrap.seed, measures.doc_id, measures.sentence_tokens, measures.sentence_frame_hits)
+
+/**
+ * A document's own intervals as kept by reusedFrameIntervals: the bounds of each frame it has hits of,
+ * and the bounds every frame without hits gets (0 and 0, or none when no resample drew a token;
+ * undefined if the codebook had no frame).
+ */
+export interface KeptFrameIntervals {
+  readonly hit: ReadonlyArray<readonly [frameId: string, low: number | null, high: number | null]>
+  readonly noHits: number | null | undefined
+}
+
+export interface FrameIntervalStore {
+  readonly get: (key: string) => KeptFrameIntervals | undefined
+  readonly put: (key: string, intervals: KeptFrameIntervals) => void
+}
+
+const keptOf = (intervals: DocumentFrameIntervals, hitFrames: ReadonlySet<string>): KeptFrameIntervals => ({
+  hit: intervals.frame_ids.flatMap((id, f) => (hitFrames.has(id) ? [[id, intervals.bounds[2 * f]!, intervals.bounds[2 * f + 1]!] as const] : [])),
+  noHits: intervals.bounds.length === 0 ? undefined : intervals.bounds[0] === null ? null : 0
+})
+
+/** The kept intervals for these frames, or undefined if a frame without hits needs what was not kept. */
+const fromKept = (kept: KeptFrameIntervals, frames: FrameNumbers, bootstrap: BootstrapOptions): DocumentFrameIntervals | undefined => {
+  const hit = new Map(kept.hit.map(([id, low, high]) => [id, [low, high] as const]))
+  const bounds: Array<number | null> = []
+  for (const id of frames.ids) {
+    const known = hit.get(id) ?? (kept.noHits === undefined ? undefined : [kept.noHits, kept.noHits] as const)
+    if (known === undefined) return undefined
+    bounds.push(known[0], known[1])
+  }
+  return { resamples: bootstrap.resamples, seed: bootstrap.seed, frame_ids: frames.ids, bounds }
+}
+
+/**
+ * documentFrameIntervals, taken from `store` when the document was bootstrapped before with the same
+ * tokens per sentence and the same hits (under any codebook: the resampling is fixed by the document's
+ * id and sentences, and a frame's interval then depends on that frame's hits only), and put there when
+ * not; so an edit of the framing codebook bootstraps again only the documents whose hits it changed.
+ */
+export const reusedFrameIntervals = (
+  measures: Pick<DocumentMeasures, "doc_id" | "sentence_tokens" | "sentence_frame_hits">,
+  frames: FrameNumbers,
+  bootstrap: BootstrapOptions,
+  store: FrameIntervalStore
+): DocumentFrameIntervals => {
+  const key = intervalsKey(measures, bootstrap)
+  const kept = store.get(key)
+  const reused = kept === undefined ? undefined : fromKept(kept, frames, bootstrap)
+  if (reused !== undefined) return reused
+  const computed = documentFrameIntervals(measures, frames, bootstrap)
+  store.put(key, keptOf(computed, new Set(measures.sentence_frame_hits.map(({ frame_id }) => frame_id))))
+  return computed
 }
 
 /**

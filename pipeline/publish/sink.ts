@@ -90,7 +90,7 @@ export const hashFile = (path: string): Promise<WrittenFile> =>
   new Promise((resolve, reject) => {
     const hash = createHash("sha256")
     let size = 0
-    createReadStream(path)
+    createReadStream(path, { highWaterMark: 1 << 20 })
       .on("data", (chunk) => {
         const bytes = chunk as Buffer
         hash.update(bytes)

@@ -74,6 +74,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private previous: Row<T> | undefined
   private closed = false
   private filesClosed: ClosedFiles | undefined
+  private closing: Promise<WrittenTable> | undefined
 
   constructor(readonly table: T, dir: string, limits: RowGroupLimits = ROW_GROUP_LIMITS) {
     this.parquetPath = join(dir, tableFile(table, "parquet"))
@@ -147,10 +148,15 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   }
 
   /**
-   * Finishes the three files; the table takes no more rows. Throws ParquetUnreadable if the Parquet
-   * file does not read back.
+   * Finishes the three files; the table takes no more rows. Rejects with ParquetUnreadable if the
+   * Parquet file does not read back. Called again, gives the same promise.
    */
-  async close(): Promise<WrittenTable> {
+  close(): Promise<WrittenTable> {
+    this.closing ??= this.finishFiles()
+    return this.closing
+  }
+
+  private async finishFiles(): Promise<WrittenTable> {
     const { digest, csv, parquet } = this.closeFiles()
     const file = tableFile(this.table, "parquet")
     await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, (chunks) => this.arrow.collect(chunks)).catch((error: unknown) => {
