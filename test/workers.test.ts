@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest"
 import { analyse } from "../pipeline/nlp.ts"
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { workerEntryHref } from "../pipeline/workers/entry.ts"
 import { createWorkerPool, startWorkerPool } from "../pipeline/workers/pool.ts"
 
 const texts = ["Putin met Trump in Alaska.", "Zelenskyy’s plan.", "Zelenskyy’s—", "Zelenskyy’s plan.", "Kyiv, not Kiev."]
@@ -37,5 +40,17 @@ describe("the worker pool", () => {
         await started.close()
       }
     }
+  })
+
+  it("loads a TypeScript entry from its bundle: the project's modules in one file, packages from node_modules", () => {
+    const entry = new URL("./fixtures/analyse-worker.ts", import.meta.url)
+    const href = workerEntryHref(entry)
+    expect(href).toMatch(/\/node_modules\/\.cache\/discourse-pipeline\/workers\/analyse-worker-[0-9a-f]{16}\.mjs$/)
+    expect(workerEntryHref(entry)).toBe(href) // made once per process
+    const code = readFileSync(fileURLToPath(href), "utf8")
+    expect(code).toContain("asked to fail on") // the fixture's own code
+    expect(code).toContain('"wink-nlp"') // a package, imported from node_modules:
+    expect(code.length).toBeLessThan(200_000) // not bundled (wink-nlp's model alone is megabytes)
+    expect(workerEntryHref(new URL("./workers/bootstrap.mjs", new URL("../pipeline/", import.meta.url)))).toMatch(/bootstrap\.mjs$/) // JavaScript as it is
   })
 })

@@ -8,6 +8,7 @@
 // main thread, as are those left when the others are busy, so a broken worker slows publishing down and
 // never skips a check.
 import { Worker } from "node:worker_threads"
+import { workerEntryHref } from "../workers/entry.ts"
 import { type ReadbackJob, type ReadbackOutcome, runReadbackJob } from "./readback-job.ts"
 
 /** Registers tsx in the worker when the pipeline runs from its TypeScript sources, then loads the entry. */
@@ -24,7 +25,7 @@ class ReadbackThread {
   private failure: Error | undefined
 
   constructor(entry: URL) {
-    this.worker = new Worker(BOOTSTRAP, { workerData: { entry: entry.href, setup: null } })
+    this.worker = new Worker(BOOTSTRAP, { workerData: { entry: workerEntryHref(entry), setup: null } })
     this.worker.on("message", (outcome: ReadbackOutcome) => this.settle()?.resolve(outcome))
     this.worker.on("error", (error) => this.fail(error))
     this.worker.on("exit", (code) => this.fail(new Error(`the read-back worker ended (exit code ${code})`)))

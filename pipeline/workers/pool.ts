@@ -1,6 +1,7 @@
 // A fixed pool of worker threads answering requests in any order; callers get each answer as a promise.
 // Order is the caller's business (an ordered Stream.mapEffect keeps the input order).
 import { Worker } from "node:worker_threads"
+import { workerEntryHref } from "./entry.ts"
 
 export interface WorkerPool<Input, Output> {
   readonly run: (input: Input) => Promise<Output>
@@ -32,7 +33,7 @@ const spawn = <Output>(entry: URL, size: number, setup: unknown, pending: Map<nu
   Array.from({ length: size }, () => {
     // execArgv: none of the parent's --import hooks (a profiler's, a benchmark's): bootstrap.mjs loads
     // what the worker needs itself.
-    const worker = new Worker(bootstrap, { workerData: { entry: entry.href, setup }, execArgv: [] })
+    const worker = new Worker(bootstrap, { workerData: { entry: workerEntryHref(entry), setup }, execArgv: [] })
     worker.on("message", (reply: Reply<Output>) => {
       const waiting = pending.get(reply.id)
       pending.delete(reply.id)
