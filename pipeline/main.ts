@@ -1,5 +1,6 @@
 // npm run pipeline [-- --raw DIR --out DIR --version X.Y.Z --workers N --no-cache --shard I/N]: builds a
 // corpus folder into a published dataset (or, with --shard, one share of it into a partial file).
+import "./heap.ts" // first: before anything is allocated
 import { availableParallelism } from "node:os"
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"

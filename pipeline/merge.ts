@@ -1,5 +1,6 @@
 // npm run merge [-- --raw DIR --partials DIR --out DIR --version X.Y.Z]: publishes the partial files of
 // a sharded run (npm run pipeline -- --shard I/N, for I = 1..N) as the dataset one run would publish.
+import "./heap.ts" // first: before anything is allocated
 import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { outFlag, quietFlag, rawFlag, runCli, versionFlag } from "./cli.ts"
