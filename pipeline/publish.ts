@@ -19,7 +19,6 @@
 // found by their exact folder name, and staging names start with a dot.
 import { createHash, randomBytes } from "node:crypto"
 import { mkdirSync, renameSync, rmdirSync, rmSync } from "node:fs"
-import { copyFile } from "node:fs/promises"
 import { availableParallelism, hostname } from "node:os"
 import { Effect, FileSystem, Path, type Scope } from "effect"
 import type { Row, Table } from "../schemas/table.ts"
@@ -35,7 +34,9 @@ import type { ReadbackJob, ReadbackOutcome, RowsOutcome } from "./publish/readba
 import { ReadbackQueue } from "./publish/readback-queue.ts"
 import type { RowGroupLimits } from "./publish/parquet.ts"
 import type { TableDigest } from "./publish/digest.ts"
-import { hashFile, type WrittenFile } from "./publish/sink.ts"
+import type { WrittenFile } from "./publish/sink.ts"
+import { type FileCopy, startCopier } from "./publish/copy.ts"
+import type { WorkerPool } from "./workers/pool.ts"
 import { type ClosedFiles, ParquetUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
 import { compareContent, TABLE_FORMATS, tableFile, type TableFormat } from "./publish/verify.ts"
 
@@ -226,15 +227,14 @@ const checkReadback = (files: ReadonlyArray<RenderedFile>, outcomes: ReadonlyMap
 
 /**
  * Copies files beside their destinations (`<to>.taking`), reads each copy back, then renames them into
- * place; on failure no copy is left behind. The copying is the kernel's and the reading is
- * asynchronous: both go on while the run does. Gives what each copy read back as, by destination.
+ * place; on failure no copy is left behind. The copying and reading are done by `copier`'s thread while
+ * the run goes on. Gives what each copy read back as, by destination.
  */
-const copyFiles = async (copies: ReadonlyArray<{ readonly from: string; readonly to: string }>): Promise<ReadonlyMap<string, WrittenFile>> => {
+const copyFiles = async (copier: WorkerPool<FileCopy, WrittenFile>, copies: ReadonlyArray<FileCopy>): Promise<ReadonlyMap<string, WrittenFile>> => {
   const readBack = new Map<string, WrittenFile>()
   try {
     await Promise.all(copies.map(async ({ from, to }) => {
-      await copyFile(from, `${to}.taking`)
-      readBack.set(to, await hashFile(`${to}.taking`))
+      readBack.set(to, await copier.run({ from, to: `${to}.taking` }))
     }))
   } catch (error) {
     copies.forEach(({ to }) => rmSync(`${to}.taking`, { force: true }))
@@ -261,6 +261,9 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
     const adopted = new Map<Table<any>, { readonly taken: AdoptableFiles; readonly readBack: Promise<ReadonlyMap<string, WrittenFile>> }>()
     /** The copies of the files taken, being made. */
     const copying = () => [...adopted.values()].map(({ readBack }) => readBack)
+    /** The thread taking adopted files, started with the first; stopped once every copy is made. */
+    let copier: WorkerPool<FileCopy, WrittenFile> | undefined
+    const stopCopier = () => Effect.promise(async () => copier?.close())
     const state = { finishing: false, closed: false }
 
     const newDatasetDir = !(yield* fs.exists(datasetDir))
@@ -284,6 +287,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
           }
         }).pipe(
           Effect.andThen(Effect.promise(() => Promise.allSettled(copying()))), // none may still be writing into the folder
+          Effect.andThen(stopCopier()),
           Effect.andThen(fs.remove(dir, { recursive: true })), // gone already once published
           Effect.ignore,
           // A failed first run leaves no empty dataset folder either (rmdir fails on a folder that is not empty).
@@ -336,7 +340,8 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         }
         writer.abandon() // its files, just opened, are replaced by the copies
         writers.delete(table)
-        const readBack = copyFiles(TABLE_FORMATS.map((format) => ({
+        copier ??= startCopier()
+        const readBack = copyFiles(copier, TABLE_FORMATS.map((format) => ({
           from: path.join(taken.dir, tableFile(table, format)),
           to: path.join(staging, tableFile(table, format))
         })))
@@ -388,6 +393,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         const writeSmall = (file: string, bytes: Uint8Array, last = false) =>
           writeSmallFile(file, bytes).pipe(Effect.tap(() => Effect.sync(() => readBack({ file, path: stagedPath(file) }, last))))
         yield* Effect.tryPromise({ try: () => Promise.all(copying()), catch: writeFailure(staging) })
+        yield* stopCopier()
         for (const [table, { readBack: copied }] of adopted) {
           for (const format of TABLE_FORMATS) {
             const file = tableFile(table, format)
