@@ -204,6 +204,16 @@ describe("reading a table file back", () => {
     expect(await verifyTableFile(tokens, "csv", path("csv"), written.digest)).toMatchObject({ row: 1, problem: expect.stringMatching(/^header is document,/) })
   })
 
+  it("catches a CSV row with a field too few, and a quote left open, naming the row", async () => {
+    const { written, path } = await writeTable(tokens, rows)
+    const csv = readFileSync(path("csv"), "utf8")
+    const line = csv.split("\r\n")[3]!
+    writeFileSync(path("csv"), csv.replace(line, line.slice(0, line.lastIndexOf(","))))
+    expect(await verifyTableFile(tokens, "csv", path("csv"), written.digest)).toMatchObject({ row: 4, problem: "has 10 fields, expected 11" })
+    writeFileSync(path("csv"), csv.replace(line, line.replace(",", ',"')))
+    expect(await verifyTableFile(tokens, "csv", path("csv"), written.digest)).toMatchObject({ problem: expect.stringMatching(/^is not valid CSV \(/) })
+  })
+
   it("catches Arrow and Parquet files whose rows differ from the rows appended", async () => {
     const { written, path } = await writeTable(tokens, rows)
     const altered = rows.map((row, index) => (index === 4100 ? { ...row, lemma: "altered" } : row))
