@@ -357,9 +357,8 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         for (const table of tables) {
           const writer = writers.get(table)
           if (writer === undefined) continue // taken as it is
-          const closed = completing.then(() => writer.close())
-          closed.catch(() => {}) // the same promise is awaited by finish, which reports its failure
-          completing = closed.catch(() => {})
+          // A failure is reported by finish, which awaits writer.close()'s own promise again.
+          completing = completing.then(() => writer.close()).catch(() => {})
         }
       })
 

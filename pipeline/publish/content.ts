@@ -33,13 +33,15 @@ export const readCsvContent = async (table: TableLayout, file: string, path: str
   const values: Array<unknown> = new Array(metas.length)
   let row = 0 // as a spreadsheet numbers them: the header is row 1
   let stopped: ReadbackProblem | undefined
+  const source = createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK_BYTES })
   const stop = (problem: ReadbackProblem, parser: Papa.Parser) => {
     stopped = problem
     parser.abort()
+    source.destroy() // the file is not read to its end
   }
   try {
     await new Promise<void>((resolve, reject) => {
-      Papa.parse<Array<string>>(createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK_BYTES }), {
+      Papa.parse<Array<string>>(source, {
         delimiter: ",",
         newline: "\r\n",
         quoteChar: '"',

@@ -1,10 +1,9 @@
 // Taking a table store's file into a version being staged (publish.ts, adopt), off the main thread:
 // the kernel copies it beside its destination, then the copy is read back (its SHA-256 and size) a
 // MiB at a time. Hashing a large corpus's tables took the main thread seconds it needs for writing.
-import { createHash } from "node:crypto"
-import { closeSync, copyFileSync, openSync, readSync } from "node:fs"
+import { copyFileSync } from "node:fs"
 import { createWorkerPool, type WorkerPool } from "../workers/pool.ts"
-import type { WrittenFile } from "./sink.ts"
+import { hashFileSync, type WrittenFile } from "./sink.ts"
 
 export interface FileCopy {
   readonly from: string
@@ -14,19 +13,7 @@ export interface FileCopy {
 /** Copies `from` to `to`, then reads the copy back. */
 export const copyAndReadBack = ({ from, to }: FileCopy): WrittenFile => {
   copyFileSync(from, to)
-  const hash = createHash("sha256")
-  const chunk = Buffer.allocUnsafe(1 << 20)
-  const fd = openSync(to, "r")
-  let size = 0
-  try {
-    for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
-      hash.update(chunk.subarray(0, read))
-      size += read
-    }
-  } finally {
-    closeSync(fd)
-  }
-  return { sha256: hash.digest("hex"), size }
+  return hashFileSync(to)
 }
 
 const copyWorker = new URL("./copy-worker.ts", import.meta.url)

@@ -2,7 +2,7 @@
 // (SHA-256) and counted on the way, so that the manifest's checksum is of exactly the bytes written
 // and no file is ever held whole in memory.
 import { createHash } from "node:crypto"
-import { closeSync, createReadStream, openSync, writeSync } from "node:fs"
+import { closeSync, createReadStream, openSync, readSync, writeSync } from "node:fs"
 
 export interface WrittenFile {
   readonly sha256: string
@@ -99,3 +99,20 @@ export const hashFile = (path: string): Promise<WrittenFile> =>
       .on("error", reject)
       .on("end", () => resolve({ sha256: hash.digest("hex"), size }))
   })
+
+/** hashFile, blocking: for worker threads (copy.ts), where nothing else waits. */
+export const hashFileSync = (path: string): WrittenFile => {
+  const hash = createHash("sha256")
+  const chunk = Buffer.allocUnsafe(1 << 20)
+  const fd = openSync(path, "r")
+  let size = 0
+  try {
+    for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
+      hash.update(chunk.subarray(0, read))
+      size += read
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return { sha256: hash.digest("hex"), size }
+}
