@@ -5,9 +5,9 @@
 import { availableParallelism } from "node:os"
 import { join } from "node:path"
 import { Effect, Stream, type FileSystem, type Path, type Scope } from "effect"
-import { openDocumentCache, processCached, ROWS_PARTS, type DocumentCache, type DocumentCodebooks, type DocumentContext, type LeftOutPart, type ProcessedDocument } from "./document.ts"
+import { type DocumentCache, type DocumentCodebooks, type DocumentContext, type DocumentReply, type DocumentRequest, fromCache, type LeftOutPart, openDocumentCache, processCached, type ProcessedDocument, ROWS_PARTS } from "./document.ts"
 import { InputError } from "./errors.ts"
-import { readDocument, type RawDocument } from "./ingest.ts"
+import { readDocument } from "./ingest.ts"
 import type { PublishError } from "./errors.ts"
 import { PartialUnreadable, type PartialFile } from "./shards.ts"
 import { startWorkerPool, type StartedPool, type WorkerPool } from "./workers/pool.ts"
@@ -35,6 +35,11 @@ export interface ProcessingOptions {
   /** Workers started ahead (startDocumentWorkers); their owner closes them. */
   readonly started?: DocumentWorkers | undefined
   readonly cache: CacheSettings | undefined
+  /**
+   * The SHA-256 of each text's raw bytes, by doc_id, when they were read as the run started
+   * (hashRawTexts): a document the cache holds is then taken from it without reading its text again.
+   */
+  readonly known?: ReadonlyMap<string, string> | undefined
 }
 
 /**
@@ -56,7 +61,7 @@ const mainThreadCache = (settings: CacheSettings | undefined): DocumentCache | u
 
 const documentWorker = new URL("./workers/document-worker.ts", import.meta.url)
 
-export type DocumentWorkers = StartedPool<RawDocument, ProcessedDocument>
+export type DocumentWorkers = StartedPool<DocumentRequest, DocumentReply>
 
 /**
  * Document workers started ahead of the run (they load their code while the main thread reads the
@@ -64,14 +69,14 @@ export type DocumentWorkers = StartedPool<RawDocument, ProcessedDocument>
  */
 export const startDocumentWorkers = (workers: number | "auto"): DocumentWorkers | undefined => {
   const size = poolSize(workers, new Set())
-  return size > 0 ? startWorkerPool<RawDocument, ProcessedDocument>(documentWorker, size) : undefined
+  return size > 0 ? startWorkerPool<DocumentRequest, DocumentReply>(documentWorker, size) : undefined
 }
 
 /** The pool of `size` workers, taken from the workers started ahead if there are some. */
 const openPool = (codebooks: DocumentCodebooks, context: DocumentContext, options: ProcessingOptions, size: number, unneeded: ReadonlySet<LeftOutPart>) =>
   Effect.acquireRelease(
     Effect.sync(() => {
-      const started = options.started ?? startWorkerPool<RawDocument, ProcessedDocument>(documentWorker, size)
+      const started = options.started ?? startWorkerPool<DocumentRequest, DocumentReply>(documentWorker, size)
       return started.configure({
         codebooks,
         measures: context.measures,
@@ -100,16 +105,51 @@ export const poolSize = (workers: number | "auto", unneeded: ReadonlySet<LeftOut
 const IN_FLIGHT_PER_WORKER = 8
 
 /** A worker's failure is a bug of the pipeline's, not of the input: it ends the run as an internal error. */
-const answer = (pending: Promise<ProcessedDocument>) => Effect.promise(() => pending)
+const answer = (pending: Promise<DocumentReply>) => Effect.promise(() => pending)
 
 /**
- * The documents of `sources` processed: read in the main thread (where a bad file is reported), then
- * processed by the pool, and consumed in order. Up to `inFlight` documents are being read or processed
+ * The text, read; if its hash was taken as the run started, it must not have changed since (the tables
+ * taken from the table store were chosen by that hash).
+ */
+const readUnchanged = (rawDir: string, { line, row }: SourceEntry, known: string | undefined) =>
+  Effect.flatMap(readDocument(rawDir, row, line), (raw) =>
+    known === undefined || raw.sha256 === known
+      ? Effect.succeed(raw)
+      : Effect.fail(new InputError({
+        file: `texts/${row.file}`,
+        problem: "changed while the pipeline was running",
+        fix: "Run the pipeline again once nothing is writing to the texts."
+      })))
+
+/** The document processed by the pool, from its text (read and sent). */
+const processText = (pool: WorkerPool<DocumentRequest, DocumentReply>, rawDir: string, entry: SourceEntry, known: string | undefined) =>
+  Effect.flatMap(readUnchanged(rawDir, entry, known), (raw) =>
+    Effect.flatMap(answer(pool.run(raw)), (doc) => (doc === null ? Effect.die(new Error(`no document came back for ${entry.row.doc_id}`)) : Effect.succeed(doc))))
+
+/**
+ * The document processed by the pool: taken from the cache without reading its text when its hash is
+ * known, else (or when the cache does not hold it) from its text.
+ */
+const processEntry = (pool: WorkerPool<DocumentRequest, DocumentReply>, rawDir: string, entry: SourceEntry, known: string | undefined) =>
+  known === undefined
+    ? processText(pool, rawDir, entry, known)
+    : Effect.flatMap(answer(pool.run({ source: entry.row, sha256: known })), (doc) => (doc === null ? processText(pool, rawDir, entry, known) : Effect.succeed(doc)))
+
+/**
+ * The documents of `sources` processed by the pool (those the cache holds taken from it, the others
+ * read in the main thread, where a bad file is reported, and sent), and consumed in order. Up to `inFlight` documents are being read or processed
  * while the main thread consumes the earlier ones, so that neither waits on the other.
  */
-const processInPool = (pool: WorkerPool<RawDocument, ProcessedDocument>, rawDir: string, sources: ReadonlyArray<SourceEntry>, inFlight: number, onDocument: OnDocument) =>
+const processInPool = (
+  pool: WorkerPool<DocumentRequest, DocumentReply>,
+  rawDir: string,
+  sources: ReadonlyArray<SourceEntry>,
+  known: ReadonlyMap<string, string> | undefined,
+  inFlight: number,
+  onDocument: OnDocument
+) =>
   Stream.fromIterable(sources).pipe(
-    Stream.mapEffect(({ line, row }) => Effect.flatMap(readDocument(rawDir, row, line), (raw) => answer(pool.run(raw))), { concurrency: inFlight }),
+    Stream.mapEffect((entry) => processEntry(pool, rawDir, entry, known?.get(entry.row.doc_id)), { concurrency: inFlight }),
     Stream.runForEach(onDocument)
   )
 
@@ -129,15 +169,18 @@ export const documentsFromRaw = (
   (onDocument, unneeded) =>
     Effect.gen(function* () {
       const workers = poolSize(options.workers, unneeded)
+      const known = options.cache === undefined ? undefined : options.known
       if (workers === 0 || sources.length === 0) {
         const cache = mainThreadCache(options.cache)
-        for (const { line, row } of sources) {
-          yield* onDocument(processCached(yield* readDocument(rawDir, row, line), context, cache, unneeded))
+        for (const entry of sources) {
+          const sha256 = known?.get(entry.row.doc_id)
+          const cached = sha256 === undefined || cache === undefined ? undefined : fromCache({ source: entry.row, sha256 }, context, cache, unneeded)
+          yield* onDocument(cached ?? processCached(yield* readUnchanged(rawDir, entry, sha256), context, cache, unneeded))
         }
         return
       }
       const pool = yield* openPool(codebooks, context, options, workers, unneeded)
-      yield* processInPool(pool, rawDir, sources, IN_FLIGHT_PER_WORKER * workers, onDocument)
+      yield* processInPool(pool, rawDir, sources, known, IN_FLIGHT_PER_WORKER * workers, onDocument)
     })
 
 /** The documents held by partial files, read in the order given. */

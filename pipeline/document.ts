@@ -15,6 +15,7 @@ import type { Gazetteer } from "../schemas/inputs/gazetteer.ts"
 import type { FrameCodebook } from "../schemas/inputs/frames.ts"
 import type { NamingCodebook } from "../schemas/inputs/naming.ts"
 import type { RawDocument } from "./ingest.ts"
+import type { SourceRow } from "../schemas/inputs/sources.ts"
 import { assignOutlet } from "./outlets.ts"
 import { clean } from "./clean.ts"
 import { analyse } from "./nlp.ts"
@@ -358,6 +359,40 @@ const cachedMeasures = (
   return assembleMeasures(view.counts, frames, naming)
 }
 
+/** A document known by the SHA-256 of its raw bytes alone: enough to find it in the cache. */
+export interface KnownDocument {
+  readonly source: SourceRow
+  readonly sha256: string
+}
+
+/** What a document worker is sent: the document's text, or only what finds it in the cache. */
+export type DocumentRequest = RawDocument | KnownDocument
+
+/** A worker's answer; null: a document sent without its text is not in the cache whole. */
+export type DocumentReply = ProcessedDocument | null
+
+export const hasText = (doc: DocumentRequest): doc is RawDocument => "raw" in doc
+
+/**
+ * The document from the cache, as processCached gives it, without its raw text; undefined if its entry
+ * is not there whole (the text must then be read and processed).
+ */
+export const fromCache = (
+  doc: KnownDocument,
+  context: DocumentContext,
+  cache: DocumentCache,
+  leftOut: ReadonlySet<LeftOutPart> = new Set()
+): ProcessedDocument | undefined => {
+  const key = documentCacheKey(doc, cache.inputsKey, cache.codeKey)
+  const view = cache.views.get(key)
+  if (view === undefined) return undefined
+  const rowsWanted = !ROWS_PARTS.every((part) => leftOut.has(part))
+  const annotated = rowsWanted ? cache.annotations.get(key) : undefined
+  if (rowsWanted && annotated === undefined) return undefined
+  const measures = cachedMeasures(key, view, annotated, context.measures, cache)
+  return leaveOut(annotated === undefined ? withoutAnyRows(view, measures) : { ...annotated, sizes: view.sizes, measures }, leftOut)
+}
+
 /**
  * processDocument with `leftOut` left out, its annotation (and codebook-free counts) taken from the
  * cache when there, and put there when not. A run that needs no rows reads only the measure view.
@@ -369,16 +404,13 @@ export const processCached = (
   leftOut: ReadonlySet<LeftOutPart> = new Set()
 ): ProcessedDocument => {
   if (cache === undefined) return leaveOut(processDocument(doc, context), leftOut)
+  const cached = fromCache(doc, context, cache, leftOut)
+  if (cached !== undefined) return cached
   const key = documentCacheKey(doc, cache.inputsKey, cache.codeKey)
-  const rowsWanted = !ROWS_PARTS.every((part) => leftOut.has(part))
-  let view = cache.views.get(key)
-  let annotated = view !== undefined && rowsWanted ? cache.annotations.get(key) : undefined
-  if (view === undefined || (rowsWanted && annotated === undefined)) {
-    annotated = annotateDocument(doc, context)
-    view = measureViewOf(annotated)
-    cache.annotations.put(key, annotated)
-    cache.views.put(key, view)
-  }
+  const annotated = annotateDocument(doc, context)
+  const view = measureViewOf(annotated)
+  cache.annotations.put(key, annotated)
+  cache.views.put(key, view)
   const measures = cachedMeasures(key, view, annotated, context.measures, cache)
-  return leaveOut(annotated === undefined ? withoutAnyRows(view, measures) : { ...annotated, sizes: view.sizes, measures }, leftOut)
+  return leaveOut({ ...annotated, sizes: view.sizes, measures }, leftOut)
 }

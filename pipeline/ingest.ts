@@ -2,6 +2,8 @@
 // schemas; each text is read strictly as UTF-8 (BOM stripped, line endings normalised, NFC) with the
 // SHA-256 of its raw bytes.
 import { createHash } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { isAbsolute, relative, resolve } from "node:path"
 import { Effect, FileSystem, Option, Path, Result, Schema } from "effect"
 import { parse as parseCsv } from "csv-parse/sync"
 import { InputError } from "./errors.ts"
@@ -168,6 +170,28 @@ const textPath = (path: Path.Path, textsDir: string, source: SourceRow, line: nu
     }))
   }
   return Effect.succeed(resolved)
+}
+
+/**
+ * The SHA-256 of every text's raw bytes, by doc_id, each text read once as a run that uses the cache
+ * starts: what finds a document in the per-document cache and a table in the table store, so that a
+ * document found in the cache is not read again. Undefined if a text cannot be read or its path leaves
+ * texts/ (the run then reads each text as it goes, and reports the bad one).
+ */
+export const hashRawTexts = (rawDir: string, sources: ReadonlyArray<{ readonly row: SourceRow }>): ReadonlyMap<string, string> | undefined => {
+  const textsDir = resolve(rawDir, "texts")
+  const hashes = new Map<string, string>()
+  for (const { row } of sources) {
+    const file = resolve(textsDir, row.file)
+    const inside = relative(textsDir, file)
+    if (isAbsolute(row.file) || inside.startsWith("..") || isAbsolute(inside)) return undefined
+    try {
+      hashes.set(row.doc_id, sha256(readFileSync(file)))
+    } catch {
+      return undefined
+    }
+  }
+  return hashes
 }
 
 export const readDocument = (rawDir: string, source: SourceRow, line: number) =>

@@ -16,7 +16,7 @@ import { cleaningLog } from "../schemas/cleaning_log.ts"
 import { sentences } from "../schemas/sentences.ts"
 import { tokens } from "../schemas/tokens.ts"
 import { entities } from "../schemas/entities.ts"
-import { readManifest } from "./ingest.ts"
+import { hashRawTexts, readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
 import { annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type RowsPart } from "./document.ts"
 import { documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
@@ -243,9 +243,15 @@ type PreparedRun = Effect.Success<ReturnType<typeof prepareRun>>
 const startWorkers = (workers: PipelineOptions["workers"]) =>
   Effect.acquireRelease(Effect.sync(() => startDocumentWorkers(workers ?? 0)), (started) => Effect.promise(async () => started?.close()))
 
-const processingOptions = (run: PreparedRun, options: Pick<PipelineOptions, "workers" | "cacheDir">, started: DocumentWorkers | undefined) => ({
+const processingOptions = (
+  run: PreparedRun,
+  options: Pick<PipelineOptions, "workers" | "cacheDir">,
+  started: DocumentWorkers | undefined,
+  known?: ReadonlyMap<string, string>
+) => ({
   workers: options.workers ?? 0,
   started,
+  known,
   cache: options.cacheDir === undefined
     ? undefined
     : { dir: options.cacheDir, codeKey: run.codeKey, inputsKey: annotationInputsKey(run.manifest.outlets, run.codebooks.provenance) }
@@ -258,11 +264,11 @@ interface TableReuse {
   readonly figures: FigureCache
 }
 
-const tableReuse = (run: PreparedRun, rawDir: string, cache: CacheSettings): TableReuse => ({
+const tableReuse = (run: PreparedRun, hashes: ReadonlyMap<string, string>, cache: CacheSettings): TableReuse => ({
   figures: { svgs: openDiskCache<string>(figureCacheDir(cache.dir)), rendererKey: cacheKey(cache.codeKey, rendererVersions()) },
   store: openTableStore(tableStoreDir(cache.dir)),
   keys: tableKeys(publishedTables, {
-    rawDir,
+    hashes,
     sources: run.sources,
     inputsKey: cache.inputsKey,
     codeKey: cache.codeKey,
@@ -336,9 +342,12 @@ export const runPipeline = (options: PipelineOptions) =>
   Effect.scoped(Effect.gen(function* () {
     const started = yield* startWorkers(options.workers)
     const run = yield* prepareRun(options.rawDir, options.version)
-    const processing = processingOptions(run, options, started)
+    // With a cache, each text is read and hashed once first: its hash finds the document in the cache
+    // and the tables in the table store, and a document found in the cache is not read again.
+    const hashes = options.cacheDir === undefined ? undefined : hashRawTexts(options.rawDir, run.sources)
+    const processing = processingOptions(run, options, started, hashes)
     const feed = documentsFromRaw(options.rawDir, run.sources, run.documentCodebooks, run.context, processing)
-    const reuse = processing.cache === undefined ? undefined : tableReuse(run, options.rawDir, processing.cache)
+    const reuse = processing.cache === undefined || hashes === undefined ? undefined : tableReuse(run, hashes, processing.cache)
     return yield* publishCorpus(run, feed, options.outDir, options.progress, reuse)
   }))
 

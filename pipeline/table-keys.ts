@@ -3,12 +3,9 @@
 // reads besides, and the code. Two runs whose keys for a table agree publish the same bytes for it, so
 // the second can take the first's files. The framing and naming codebooks reach only the tables that
 // read them: after editing frames.yaml, every other table is taken as it was.
-import { readFileSync } from "node:fs"
-import { join } from "node:path"
 import type { Table } from "../schemas/table.ts"
 import { cacheKey } from "./cache.ts"
 import { documentCacheKey } from "./document.ts"
-import { sha256 } from "./ingest.ts"
 import type { SourceRow } from "../schemas/inputs/sources.ts"
 
 /** The codebooks, beyond the documents' annotations, whose content each measure table reads. */
@@ -23,7 +20,8 @@ const codebooksRead: Readonly<Record<string, ReadonlyArray<string>>> = {
 const documentFree = new Set(["frame_lexicon"])
 
 export interface TableKeyInputs {
-  readonly rawDir: string
+  /** The SHA-256 of each text's raw bytes, by doc_id (hashRawTexts). */
+  readonly hashes: ReadonlyMap<string, string>
   readonly sources: ReadonlyArray<{ readonly row: SourceRow }>
   readonly inputsKey: string
   readonly codeKey: string
@@ -31,20 +29,13 @@ export interface TableKeyInputs {
   readonly codebookFiles: ReadonlyArray<{ readonly name: string; readonly sha256: string }>
 }
 
-/**
- * The documents' cache keys, in order; undefined if a text cannot be read (the run then reports it,
- * and takes no table from the store).
- */
+/** The documents' cache keys, in order; undefined if a text's hash is not known. */
 const documentKeys = (inputs: TableKeyInputs): Array<string> | undefined => {
   const keys: Array<string> = []
   for (const { row } of inputs.sources) {
-    let bytes: Buffer
-    try {
-      bytes = readFileSync(join(inputs.rawDir, "texts", row.file))
-    } catch {
-      return undefined
-    }
-    keys.push(documentCacheKey({ source: row, sha256: sha256(bytes) }, inputs.inputsKey, inputs.codeKey))
+    const sha256 = inputs.hashes.get(row.doc_id)
+    if (sha256 === undefined) return undefined
+    keys.push(documentCacheKey({ source: row, sha256 }, inputs.inputsKey, inputs.codeKey))
   }
   return keys
 }

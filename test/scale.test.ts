@@ -2,12 +2,16 @@
 // is published: each way of running the seed corpus rebuilds the committed dataset byte for byte.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs"
 import { join, relative } from "node:path"
+import { Effect } from "effect"
 import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
 import { mergeShards, runPipeline, runShard } from "../pipeline/pipeline.ts"
 import type { PipelineError } from "../pipeline/errors.ts"
 import { parseShard, shareOf } from "../pipeline/shards.ts"
 import { readManifest } from "../pipeline/ingest.ts"
+import { loadCodebooks } from "../pipeline/codebooks.ts"
+import { documentsFromRaw } from "../pipeline/document-feed.ts"
+import { compileContext } from "../pipeline/document.ts"
 import { editFramingCodebook } from "../bench/corpus.ts"
 import { copySeedCorpus, editFile, failureOf, projectRoot, seedRaw, succeed, tempDir } from "./support.ts"
 
@@ -110,6 +114,30 @@ describe("worker threads and the per-document cache", () => {
     const cold = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out") }))
     expectSameDataset(cached.output, cold.output)
     expect(annotations.some((dir) => existsSync(dir))).toBe(false) // nothing was annotated again
+  })
+
+  it("a cached document whose rows are wanted but whose annotation is gone is read and annotated again", async () => {
+    const store = tempDir("cache")
+    await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 2, cacheDir: store }))
+    const annotations = readdirSync(join(store, "documents")).map((fingerprint) => join(store, "documents", fingerprint, "annotations"))
+    for (const dir of [...annotations, join(store, "tables")]) rmSync(dir, { recursive: true })
+    const summary = await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 2, cacheDir: store }))
+    expectSameDataset(summary.output, committed)
+    expect(annotations.flatMap((dir) => listFiles(dir))).toHaveLength(5)
+  })
+
+  it("a text that is not the one hashed as the run started is named, with the fix", async () => {
+    const manifest = await succeed(readManifest(seedRaw))
+    const codebooks = await succeed(loadCodebooks(seedRaw))
+    const documentCodebooks = { outlets: manifest.outlets, ...codebooks }
+    const known = new Map(manifest.sources.map(({ row }) => [row.doc_id, "0".repeat(64)]))
+    const feed = documentsFromRaw(seedRaw, manifest.sources, documentCodebooks, compileContext(documentCodebooks), {
+      workers: 0,
+      cache: { dir: tempDir("cache"), inputsKey: "inputs", codeKey: "code" },
+      known
+    })
+    const error = await failureOf(Effect.scoped(feed(() => Effect.void, new Set())))
+    expect(error).toMatchObject({ file: `texts/${manifest.sources[0]!.row.file}`, problem: "changed while the pipeline was running" })
   })
 
   it("after the gazetteer is edited, every document is annotated again", async () => {

@@ -1,7 +1,8 @@
-// A worker thread of the document pool: given the codebooks (once, in its setup), it answers each raw
-// document with processCached's result (its annotation from the shared disk cache when there).
-import { compileContext, openDocumentCache, processCached, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument } from "../document.ts"
-import type { RawDocument } from "../ingest.ts"
+// A worker thread of the document pool: given the codebooks (once, in its setup), it answers each
+// document with processCached's result (its annotation from the shared disk cache when there). A
+// document sent without its text (known by its bytes' SHA-256 only) is answered from the cache, or with
+// null if its entry is not there whole: the text is then read and sent.
+import { compileContext, type DocumentCodebooks, type DocumentReply, type DocumentRequest, fromCache, hasText, type LeftOutPart, openDocumentCache, processCached } from "../document.ts"
 import type { CompiledMeasureCodebooks } from "../measure/index.ts"
 import { serveWithSetup } from "./serve.ts"
 
@@ -18,5 +19,6 @@ serveWithSetup((setup: DocumentWorkerSetup) => {
   const context = compileContext(setup.codebooks, setup.measures)
   const cache = setup.cache === null ? undefined : openDocumentCache(setup.cache.dir, setup.cache)
   const leftOut = new Set(setup.leftOut)
-  return (doc: RawDocument): ProcessedDocument => processCached(doc, context, cache, leftOut)
+  return (doc: DocumentRequest): DocumentReply =>
+    hasText(doc) ? processCached(doc, context, cache, leftOut) : cache === undefined ? null : fromCache(doc, context, cache, leftOut) ?? null
 })
