@@ -158,7 +158,11 @@ export interface SourceEntry {
   readonly row: SourceRow
 }
 
-/** The documents of `sources` (already in doc_id order), processed from the raw texts. */
+/**
+ * The documents of `sources` (already in doc_id order), processed from the raw texts. The workers are
+ * stopped once the last document is in, so that their memory (a wink-nlp model each) is free while
+ * the run finishes its files.
+ */
 export const documentsFromRaw = (
   rawDir: string,
   sources: ReadonlyArray<SourceEntry>,
@@ -167,7 +171,7 @@ export const documentsFromRaw = (
   options: ProcessingOptions
 ): DocumentFeed =>
   (onDocument, unneeded) =>
-    Effect.gen(function* () {
+    Effect.scoped(Effect.gen(function* () {
       const workers = poolSize(options.workers, unneeded)
       const known = options.cache === undefined ? undefined : options.known
       if (workers === 0 || sources.length === 0) {
@@ -181,7 +185,7 @@ export const documentsFromRaw = (
       }
       const pool = yield* openPool(codebooks, context, options, workers, unneeded)
       yield* processInPool(pool, rawDir, sources, known, IN_FLIGHT_PER_WORKER * workers, onDocument)
-    })
+    }))
 
 /** The documents held by partial files, read in the order given. */
 export const documentsFromPartials = (partials: ReadonlyArray<PartialFile>): DocumentFeed =>
