@@ -382,8 +382,10 @@ export const fromCache = (
   context: DocumentContext,
   cache: DocumentCache,
   leftOut: ReadonlySet<LeftOutPart> = new Set()
-): ProcessedDocument | undefined => {
-  const key = documentCacheKey(doc, cache.inputsKey, cache.codeKey)
+): ProcessedDocument | undefined => cachedEntry(documentCacheKey(doc, cache.inputsKey, cache.codeKey), context, cache, leftOut)
+
+/** fromCache, given the document's cache key. */
+const cachedEntry = (key: string, context: DocumentContext, cache: DocumentCache, leftOut: ReadonlySet<LeftOutPart>): ProcessedDocument | undefined => {
   const view = cache.views.get(key)
   if (view === undefined) return undefined
   const rowsWanted = !ROWS_PARTS.every((part) => leftOut.has(part))
@@ -404,9 +406,9 @@ export const processCached = (
   leftOut: ReadonlySet<LeftOutPart> = new Set()
 ): ProcessedDocument => {
   if (cache === undefined) return leaveOut(processDocument(doc, context), leftOut)
-  const cached = fromCache(doc, context, cache, leftOut)
-  if (cached !== undefined) return cached
   const key = documentCacheKey(doc, cache.inputsKey, cache.codeKey)
+  const cached = cachedEntry(key, context, cache, leftOut)
+  if (cached !== undefined) return cached
   const annotated = annotateDocument(doc, context)
   const view = measureViewOf(annotated)
   cache.annotations.put(key, annotated)
