@@ -51,13 +51,13 @@ export class BenchError extends Error {}
  */
 const settleDisk = (): void => void spawnSync("sync", { stdio: "ignore" })
 
-/** Runs the pipeline CLI as `node --import tsx pipeline/main.ts ARGS`; fails with the child's last stderr line. */
+/** Runs the pipeline CLI as `npm run pipeline` does (`node pipeline/run.mjs pipeline/main.ts ARGS`); fails with the child's last stderr line. */
 export const runPipelineChild = (args: ReadonlyArray<string>): Promise<ChildRun> => {
   settleDisk()
   const scratch = mkdtempSync(join(tmpdir(), "dp-bench-rss-"))
   const rssFile = join(scratch, "peak-rss")
   const started = performance.now()
-  const child = spawn(process.execPath, ["--import", "tsx", "--require", peakRssReporter, "pipeline/main.ts", ...args], {
+  const child = spawn(process.execPath, ["--require", peakRssReporter, "pipeline/run.mjs", "pipeline/main.ts", ...args], {
     cwd: projectRoot,
     env: { ...process.env, BENCH_PEAK_RSS_FILE: rssFile },
     stdio: ["ignore", "ignore", "pipe"]

@@ -10,7 +10,7 @@ import { projectRoot, seedRaw, tempDir } from "./support.ts"
 const runPipeline = (out: string, version: string, killAfterMs?: number) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) => {
     const started = performance.now()
-    const child = spawn(process.execPath, ["--import", "tsx", "pipeline/main.ts", "--raw", seedRaw, "--out", out, "--version", version, "--quiet"], {
+    const child = spawn(process.execPath, ["pipeline/run.mjs", "pipeline/main.ts", "--raw", seedRaw, "--out", out, "--version", version, "--quiet"], {
       cwd: projectRoot,
       stdio: "ignore"
     })
