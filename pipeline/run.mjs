@@ -1,15 +1,16 @@
 // node pipeline/run.mjs pipeline/main.ts [arguments]: starts a command-line program of the project
 // without tsx. Through tsx, whose loader hooks answer every import (effect's hundreds of modules among
-// them) from another thread, the main thread took about 0.7 s longer to start (`--help`: 1.3–1.5 s
-// against 0.6 s), a tenth of a re-run after a framing-codebook edit at 1,000 documents. So the program
-// is bundled with esbuild, as the workers are (workers/entry.ts): the project's own modules in one file,
-// each keeping its source file's import.meta.url (the paths they find files and workers by), packages
-// imported from node_modules as usual; named by its content under node_modules/.cache, then imported.
+// them) from another thread, the main thread took about 0.6 s longer to start (`--help`: 1.3–1.5 s
+// against 0.7–0.9 s, bundling included), a tenth of a re-run after a framing-codebook edit at 1,000
+// documents. So the program is bundled with esbuild, as the workers are (workers/entry.ts): the
+// project's own modules in one file, each keeping its source file's import.meta.url (the paths they
+// find files and workers by), packages imported from node_modules as usual; named by its content under
+// node_modules/.cache, then imported.
 // If the bundle cannot be made, the program's sources are loaded through tsx as before.
-import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
-import { basename, join, resolve } from "node:path"
+import { readFileSync } from "node:fs"
+import { basename, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { BUNDLE_OPTIONS, keepBundle } from "./workers/bundle.mjs"
 
 const programsDir = fileURLToPath(new URL("../node_modules/.cache/discourse-pipeline/programs/", import.meta.url))
 
@@ -24,29 +25,11 @@ const sourceUrls = {
   }
 }
 
-/** The program's bundle, written unless there already; its path. */
+/** The program's bundle, kept unless there already; its path. */
 const bundle = async (source) => {
   const { build } = await import("esbuild")
-  const built = await build({
-    entryPoints: [source],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    plugins: [sourceUrls],
-    write: false,
-    logLevel: "silent"
-  })
-  const code = built.outputFiles[0].contents
-  const file = join(programsDir, `${basename(source, ".ts")}-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`)
-  if (!existsSync(file)) {
-    mkdirSync(programsDir, { recursive: true })
-    const aside = `${file}.${process.pid}.tmp`
-    writeFileSync(aside, code)
-    renameSync(aside, file) // whole or not there, whichever run writes it
-  }
-  return file
+  const built = await build({ entryPoints: [source], ...BUNDLE_OPTIONS, plugins: [sourceUrls] })
+  return keepBundle(programsDir, basename(source, ".ts"), built.outputFiles[0].contents)
 }
 
 const program = process.argv[2]

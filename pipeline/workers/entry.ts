@@ -6,35 +6,17 @@
 // usual. The bundle is named by its content (a run of other code never takes it) and kept under
 // node_modules/.cache, where its imports of packages resolve as the sources' do. If it cannot be made,
 // the worker loads the TypeScript entry through tsx as before.
-import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs"
-import { basename, join } from "node:path"
+import { basename } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { buildSync } from "esbuild"
+import { BUNDLE_OPTIONS, keepBundle } from "./bundle.mjs"
 
 const bundlesDir = fileURLToPath(new URL("../../node_modules/.cache/discourse-pipeline/workers/", import.meta.url))
 
 /** The bundle of a TypeScript entry, written unless there already; its path. */
 const bundle = (source: string): string => {
-  const built = buildSync({
-    entryPoints: [source],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    write: false,
-    logLevel: "silent"
-  })
-  const code = built.outputFiles[0]!.contents
-  const file = join(bundlesDir, `${basename(source, ".ts")}-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`)
-  if (!existsSync(file)) {
-    mkdirSync(bundlesDir, { recursive: true })
-    const aside = `${file}.${process.pid}.tmp`
-    writeFileSync(aside, code)
-    renameSync(aside, file) // whole or not there, whichever run writes it
-  }
-  return file
+  const built = buildSync({ entryPoints: [source], ...BUNDLE_OPTIONS })
+  return keepBundle(bundlesDir, basename(source, ".ts"), built.outputFiles![0]!.contents)
 }
 
 const made = new Map<string, string>()
