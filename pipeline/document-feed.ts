@@ -137,8 +137,9 @@ const processEntry = (pool: WorkerPool<DocumentRequest, DocumentReply>, rawDir: 
 
 /**
  * The documents of `sources` processed by the pool (those the cache holds taken from it, the others
- * read in the main thread, where a bad file is reported, and sent), and consumed in order. Up to `inFlight` documents are being read or processed
- * while the main thread consumes the earlier ones, so that neither waits on the other.
+ * read in the main thread, where a bad file is reported, and sent), and consumed in order. Up to
+ * `inFlight` documents are being read or processed while the main thread consumes the earlier ones,
+ * so that neither waits on the other.
  */
 const processInPool = (
   pool: WorkerPool<DocumentRequest, DocumentReply>,

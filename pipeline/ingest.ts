@@ -158,10 +158,13 @@ const firstInvalidUtf8 = (bytes: Uint8Array): number => {
 
 export const normaliseText = (text: string): string => text.replace(/\r\n?/g, "\n").normalize("NFC")
 
+/** Whether a manifest's file name leaves texts/, given where it resolves to, relative to texts/. */
+const leavesTexts = (file: string, inside: string, isAbsolute: (path: string) => boolean): boolean =>
+  isAbsolute(file) || inside.startsWith("..") || isAbsolute(inside)
+
 const textPath = (path: Path.Path, textsDir: string, source: SourceRow, line: number) => {
   const resolved = path.resolve(textsDir, source.file)
-  const relative = path.relative(textsDir, resolved)
-  if (path.isAbsolute(source.file) || relative.startsWith("..") || path.isAbsolute(relative)) {
+  if (leavesTexts(source.file, path.relative(textsDir, resolved), path.isAbsolute)) {
     return Effect.fail(new InputError({
       file: "sources.csv",
       location: `line ${line}, column file`,
@@ -183,8 +186,7 @@ export const hashRawTexts = (rawDir: string, sources: ReadonlyArray<{ readonly r
   const hashes = new Map<string, string>()
   for (const { row } of sources) {
     const file = resolve(textsDir, row.file)
-    const inside = relative(textsDir, file)
-    if (isAbsolute(row.file) || inside.startsWith("..") || isAbsolute(inside)) return undefined
+    if (leavesTexts(row.file, relative(textsDir, file), isAbsolute)) return undefined
     try {
       hashes.set(row.doc_id, sha256(readFileSync(file)))
     } catch {

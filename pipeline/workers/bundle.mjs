@@ -1,5 +1,6 @@
-// How bundles are made and kept (as files named by their content), for the workers (entry.ts) and the command-line
-// programs (run.mjs) alike: plain JavaScript, so that run.mjs can use it before any TypeScript loads.
+// How bundles are made and kept (as files named by their content), for the workers (entry.ts) and the
+// command-line programs (run.mjs) alike: plain JavaScript, so that run.mjs can use it before any
+// TypeScript loads.
 import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
