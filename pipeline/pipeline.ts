@@ -119,11 +119,14 @@ export interface PipelineSummary {
  * texts' checksums only.
  */
 const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter, adopted: AdoptedTables, figureCache: FigureCache | undefined) =>
-  Effect.gen(function* () {
+  // Scoped here, not by the run: a finaliser left with the run's scope would keep this function's
+  // variables (the measures' running totals, the groups' documents) alive while the version is finished.
+  Effect.scoped(Effect.gen(function* () {
     // A table whose files were taken from the table store gets no rows.
     const write = <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) => (adopted.has(table) ? Effect.void : version.append(table, rows))
     const measures = createMeasureAccumulator(run.context.measures)
-    // The groups' bootstrap workers load their code while the documents are processed.
+    // The groups' bootstrap workers load their code while the documents are processed; they stop when
+    // this returns, before the version is finished.
     const bootstrapPool = total < PRESTART_FROM_DOCUMENTS
       ? undefined
       : yield* Effect.acquireRelease(Effect.sync(() => startBootstrapPool()), (pool) => Effect.promise(() => pool.close()))
@@ -211,7 +214,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     }, figureCache))
     const figureRows = new Map<Table<any>, ReadonlyArray<unknown>>([[keyness, figureKeyness], [entitySalience, figureSalience], [namingVariants, figureNaming]])
     return { figures, figureRows, textInputs, warnings, documents: documentRows.length, counts }
-  })
+  }))
 
 /** Stage 1 and what every kind of run shares: the corpus's manifest and codebooks, read and checked. */
 const prepareRun = (rawDir: string, version: string | undefined) =>

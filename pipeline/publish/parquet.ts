@@ -136,6 +136,8 @@ class SinkWriter extends ByteWriter {
 
   override finish(): void {
     this.drain()
+    this.buffer = new ArrayBuffer(0) // the writer is kept until the version is published
+    this.view = new DataView(this.buffer)
   }
 
   override getBuffer(): ArrayBuffer {

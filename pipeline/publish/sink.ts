@@ -11,11 +11,13 @@ export interface WrittenFile {
 }
 
 const BUFFER_BYTES = 1 << 20
+const NO_BUFFER = Buffer.alloc(0)
 
 export class FileSink {
   private fd: number | undefined
   private readonly hash = createHash("sha256")
-  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES)
+  /** Let go of when the file is closed: a version keeps its sinks until it is published. */
+  private buffer = Buffer.allocUnsafe(BUFFER_BYTES)
   private used = 0
   private size = 0
 
@@ -52,6 +54,7 @@ export class FileSink {
     this.flush()
     const fd = this.open()
     this.fd = undefined
+    this.buffer = NO_BUFFER
     closeSync(fd)
     return { sha256: this.hash.digest("hex"), size: this.size }
   }
@@ -61,6 +64,7 @@ export class FileSink {
     if (this.fd === undefined) return
     const fd = this.fd
     this.fd = undefined
+    this.buffer = NO_BUFFER
     try {
       closeSync(fd)
     } catch {
