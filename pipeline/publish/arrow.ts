@@ -44,16 +44,69 @@ export const encodeArrow = <T extends Table<any>>(table: T, rows: ReadonlyArray<
   return Arrow.tableToIPC(new Arrow.Table(schema, batches), "file")
 }
 
-/** A dictionary column's values, in the order they first appear. */
+/**
+ * A dictionary column's values, numbered in the order they first appear in the table, gathered a row
+ * group at a time. For each group it also keeps where the group's own distinct values (in the order they
+ * first appear in the group) are in the table's dictionary, so that a record batch is indexed through a
+ * lookup of its group's values only: the table-wide lookup (a string and a Map entry for every distinct
+ * value, a sentence_id per sentence) is let go of once the dictionary is written.
+ */
 class DictionaryValues {
-  readonly index = new Map<string, number>()
-  readonly values: Array<string> = []
+  private index: Map<string, number> | undefined = new Map()
+  private values: Array<string> | undefined = []
+  /** Per row group: the dictionary index of each of the group's distinct values. */
+  private readonly groups: Array<Int32Array> = []
 
-  add(value: unknown): void {
-    if (typeof value === "string" && !this.index.has(value)) {
-      this.index.set(value, this.values.length)
-      this.values.push(value)
+  /** A row group's values: new ones are added to the dictionary. */
+  addGroup(values: ArrayLike<unknown>, rows: number): void {
+    if (this.index === undefined || this.values === undefined) throw new Error("dictionary values added after the dictionary was written")
+    const seen = new Set<string>()
+    const positions: Array<number> = []
+    for (const value of distinctStrings(values, rows, seen)) {
+      let position = this.index.get(value)
+      if (position === undefined) {
+        position = this.values.length
+        this.index.set(value, position)
+        this.values.push(value)
+      }
+      positions.push(position)
     }
+    this.groups.push(Int32Array.from(positions))
+  }
+
+  /** The dictionary's values, in order; the table-wide lookup is let go of. Once. */
+  take(): Array<string> {
+    const values = this.values
+    if (values === undefined) throw new Error("dictionary taken twice")
+    this.index = undefined
+    this.values = undefined
+    return values
+  }
+
+  /** The dictionary index of each value of row group `group` (which must be the values it was given). */
+  lookup(group: number, values: ArrayLike<unknown>, rows: number): Map<string, number> {
+    const positions = this.groups[group]
+    const lookup = new Map<string, number>()
+    for (const value of distinctStrings(values, rows, new Set())) {
+      const position = positions?.[lookup.size]
+      if (position === undefined) throw new Error(`row group ${group} holds other values than when its dictionary values were gathered`)
+      lookup.set(value, position)
+    }
+    if (lookup.size !== positions?.length) throw new Error(`row group ${group} holds other values than when its dictionary values were gathered`)
+    return lookup
+  }
+}
+
+/** The distinct strings among the values, in the order they first appear (`seen` collects them). */
+function* distinctStrings(values: ArrayLike<unknown>, rows: number, seen: Set<string>): Generator<string> {
+  let previous: unknown
+  for (let row = 0; row < rows; row++) {
+    const value = values[row]
+    if (value === previous || typeof value !== "string") continue // runs of one value are common (doc_id, sentence_id)
+    previous = value
+    if (seen.has(value)) continue
+    seen.add(value)
+    yield value
   }
 }
 
@@ -85,15 +138,15 @@ export class ArrowTableWriter<T extends Table<any>> {
     return this.names.filter((_, i) => Arrow.DataType.isDictionary(this.schema.fields[i]!.type))
   }
 
-  /** Takes the dictionary columns' values (in dictionaryColumns' order), all before any `writeColumns`. */
+  /**
+   * Takes the dictionary columns' values (in dictionaryColumns' order) of one row group, all groups
+   * before any `writeColumns`, which must then be given the same groups in the same order.
+   */
   collect({ columns, rows }: ColumnChunks): void {
     if (this.output !== undefined || this.finished) throw new Error("dictionary values collected after writing started")
+    if (rows === 0) return
     const dictionaries = this.dictionaries.filter((dictionary) => dictionary !== undefined)
-    for (let i = 0; i < dictionaries.length; i++) {
-      const dictionary = dictionaries[i]!
-      const values = columns[i]!
-      for (let row = 0; row < rows; row++) dictionary.add(values[row])
-    }
+    for (let i = 0; i < dictionaries.length; i++) dictionaries[i]!.addGroup(columns[i]!, rows)
   }
 
   /** Writes rows, given as every column's values, as one record batch; the table's rows in order across the calls. */
@@ -203,21 +256,21 @@ class ArrowOutput {
   private readonly fields: Array<Arrow.Field>
   /** Per column: the complete dictionary, for dictionary columns. */
   private readonly dictionaryVectors: ReadonlyArray<Arrow.Vector<Arrow.Utf8> | undefined>
-  private readonly lookups: ReadonlyArray<ReadonlyMap<string, number> | undefined>
+  /** Record batches written so far: the row group each dictionary lookup is for. */
+  private batches = 0
   /** Dictionary columns build their indices, the others their values. */
   private readonly builders: ReadonlyArray<Arrow.Builder>
   constructor(
     private readonly schema: Arrow.Schema,
-    dictionaries: ReadonlyArray<DictionaryValues | undefined>,
+    private readonly dictionaries: ReadonlyArray<DictionaryValues | undefined>,
     private readonly sink: FileSink
   ) {
     this.fields = schema.fields
     this.dictionaryVectors = dictionaries.map((dictionary) =>
-      dictionary === undefined ? undefined : Arrow.vectorFromArray(dictionary.values, new Arrow.Utf8())
+      dictionary === undefined ? undefined : Arrow.vectorFromArray(dictionary.take(), new Arrow.Utf8())
     )
-    this.lookups = dictionaries.map((dictionary) => dictionary?.index)
     this.builders = this.fields.map((field, i) =>
-      Arrow.makeBuilder({ type: this.lookups[i] === undefined ? field.type : new Arrow.Int32(), nullValues: [null, undefined] })
+      Arrow.makeBuilder({ type: dictionaries[i] === undefined ? field.type : new Arrow.Int32(), nullValues: [null, undefined] })
     )
     this.writer.reset(undefined, schema) // starts the file even if no batch follows
     this.pumped = (async () => {
@@ -229,7 +282,8 @@ class ArrowOutput {
 
   async writeColumns({ columns, rows }: ColumnChunks): Promise<void> {
     if (rows === 0) return
-    const children = this.fields.map((_, i) => this.columnData(i, columns[i]!, rows))
+    const group = this.batches++
+    const children = this.fields.map((_, i) => this.columnData(i, columns[i]!, rows, group))
     await this.writeBatch(rows, children)
   }
 
@@ -250,9 +304,9 @@ class ArrowOutput {
    * the same bytes: the IPC writer writes a column's values, and its validity bitmap only where there
    * are nulls (test/publish-stream.test.ts checks them against encodeArrow's).
    */
-  private columnData(i: number, values: ArrayLike<unknown>, rows: number): Arrow.Data {
+  private columnData(i: number, values: ArrayLike<unknown>, rows: number, group: number): Arrow.Data {
     const field = this.fields[i]!
-    const lookup = this.lookups[i]
+    const lookup = this.dictionaries[i]?.lookup(group, values, rows)
     const dictionary = this.dictionaryVectors[i]
     if (hasNull(values, rows)) {
       const builder = this.builders[i]!
