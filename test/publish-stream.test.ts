@@ -18,10 +18,11 @@ import { texts } from "../schemas/texts.ts"
 import { tokens } from "../schemas/tokens.ts"
 import type { Row, Table } from "../schemas/table.ts"
 import { defaultDatasetCard } from "../schemas/inputs/dataset.ts"
-import { decodeArrow, encodeArrow } from "../pipeline/publish/arrow.ts"
+import { ArrowTableWriter, decodeArrow, encodeArrow } from "../pipeline/publish/arrow.ts"
 import { csvHeader, csvRecords, decodeCsv, encodeCsv } from "../pipeline/publish/csv.ts"
 import { DIGEST_BLOCK_ROWS, RowDigest } from "../pipeline/publish/digest.ts"
 import { encodeParquet, ROW_GROUP_LIMITS, rowGroupSizes, type RowGroupLimits } from "../pipeline/publish/parquet.ts"
+import { FileSink } from "../pipeline/publish/sink.ts"
 import { TableWriter } from "../pipeline/publish/table-writer.ts"
 import { readArrowContent, tableFile, type TableFormat, verifyTableFile } from "../pipeline/publish/verify.ts"
 import { openVersion, publish } from "../pipeline/publish.ts"
@@ -140,6 +141,17 @@ describe("streamed bytes", () => {
       }),
       { numRuns: 100 }
     )
+  })
+
+  it("Arrow: a record batch is indexed only by the dictionary values gathered from its own row group", async () => {
+    const writer = new ArrowTableWriter(documents, new FileSink(join(tempDir("arrow-groups"), "documents.arrow")))
+    const dictionaryColumns = writer.dictionaryColumns
+    const group = (ids: ReadonlyArray<string>) => ({ rows: ids.length, columns: dictionaryColumns.map((name) => (name === "doc_id" ? ids : ids.map(() => "x"))) })
+    writer.collect(group(["a", "b"]))
+    writer.collect(group(["c"]))
+    const allColumns = (ids: ReadonlyArray<string>) => ({ rows: ids.length, columns: documents.columns.map(({ name }) => ids.map((id) => (name === "doc_id" ? id : null))) })
+    await expect(writer.writeColumns(allColumns(["a", "c"]))).rejects.toThrow("row group 0 holds other values than when its dictionary values were gathered")
+    writer.abandon()
   })
 
   it("CSV: a field holding a line break is quoted (RFC 4180), whatever else it holds", () => {
