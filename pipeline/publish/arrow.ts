@@ -5,6 +5,7 @@ import type { ColumnKind, Row, Table } from "../../schemas/table.ts"
 import type { TableLayout } from "./layout.ts"
 import type { ColumnChunks } from "./parquet.ts"
 import type { FileSink, WrittenFile } from "./sink.ts"
+import { Utf8Dictionary } from "./utf8-dictionary.ts"
 
 // apache-arrow numbers dictionaries from a process-wide counter unless told otherwise; the column's
 // position is given instead, so the bytes do not depend on what else the process has written.
@@ -46,41 +47,31 @@ export const encodeArrow = <T extends Table<any>>(table: T, rows: ReadonlyArray<
 
 /**
  * A dictionary column's values, numbered in the order they first appear in the table, gathered a row
- * group at a time. For each group it also keeps where the group's own distinct values (in the order they
- * first appear in the group) are in the table's dictionary, so that a record batch is indexed through a
- * lookup of its group's values only: the table-wide lookup (a string and a Map entry for every distinct
- * value, a sentence_id per sentence) is let go of once the dictionary is written.
+ * group at a time, as their UTF-8 bytes (utf8-dictionary.ts). For each group it also keeps where the
+ * group's own distinct values (in the order they first appear in the group) are in the table's
+ * dictionary, so that a record batch is indexed through a lookup of its group's values only: no
+ * table-wide lookup of strings is ever kept (a sentence_id per sentence).
  */
 class DictionaryValues {
-  private index: Map<string, number> | undefined = new Map()
-  private values: Array<string> | undefined = []
+  private dictionary: Utf8Dictionary | undefined = new Utf8Dictionary()
   /** Per row group: the dictionary index of each of the group's distinct values. */
   private readonly groups: Array<Int32Array> = []
 
   /** A row group's values: new ones are added to the dictionary. */
   addGroup(values: ArrayLike<unknown>, rows: number): void {
-    if (this.index === undefined || this.values === undefined) throw new Error("dictionary values added after the dictionary was written")
-    const seen = new Set<string>()
+    const dictionary = this.dictionary
+    if (dictionary === undefined) throw new Error("dictionary values added after the dictionary was written")
     const positions: Array<number> = []
-    for (const value of distinctStrings(values, rows, seen)) {
-      let position = this.index.get(value)
-      if (position === undefined) {
-        position = this.values.length
-        this.index.set(value, position)
-        this.values.push(value)
-      }
-      positions.push(position)
-    }
+    for (const value of distinctStrings(values, rows, new Set())) positions.push(dictionary.positionOf(value))
     this.groups.push(Int32Array.from(positions))
   }
 
-  /** The dictionary's values, in order; the table-wide lookup is let go of. Once. */
-  take(): Array<string> {
-    const values = this.values
-    if (values === undefined) throw new Error("dictionary taken twice")
-    this.index = undefined
-    this.values = undefined
-    return values
+  /** The dictionary, as the vector the file holds. Once. */
+  take(): Arrow.Vector<Arrow.Utf8> {
+    const dictionary = this.dictionary
+    if (dictionary === undefined) throw new Error("dictionary taken twice")
+    this.dictionary = undefined
+    return dictionary.vector()
   }
 
   /** The dictionary index of each value of row group `group` (which must be the values it was given). */
@@ -266,9 +257,7 @@ class ArrowOutput {
     private readonly sink: FileSink
   ) {
     this.fields = schema.fields
-    this.dictionaryVectors = dictionaries.map((dictionary) =>
-      dictionary === undefined ? undefined : Arrow.vectorFromArray(dictionary.take(), new Arrow.Utf8())
-    )
+    this.dictionaryVectors = dictionaries.map((dictionary) => dictionary?.take())
     this.builders = this.fields.map((field, i) =>
       Arrow.makeBuilder({ type: dictionaries[i] === undefined ? field.type : new Arrow.Int32(), nullValues: [null, undefined] })
     )
