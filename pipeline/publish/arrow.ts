@@ -62,7 +62,7 @@ class DictionaryValues {
     const dictionary = this.dictionary
     if (dictionary === undefined) throw new Error("dictionary values added after the dictionary was written")
     const positions: Array<number> = []
-    for (const value of distinctStrings(values, rows, new Set())) positions.push(dictionary.positionOf(value))
+    for (const value of distinctStrings(values, rows)) positions.push(dictionary.positionOf(value))
     this.groups.push(Int32Array.from(positions))
   }
 
@@ -78,7 +78,7 @@ class DictionaryValues {
   lookup(group: number, values: ArrayLike<unknown>, rows: number): Map<string, number> {
     const positions = this.groups[group]
     const lookup = new Map<string, number>()
-    for (const value of distinctStrings(values, rows, new Set())) {
+    for (const value of distinctStrings(values, rows)) {
       const position = positions?.[lookup.size]
       if (position === undefined) throw new Error(`row group ${group} holds other values than when its dictionary values were gathered`)
       lookup.set(value, position)
@@ -88,8 +88,9 @@ class DictionaryValues {
   }
 }
 
-/** The distinct strings among the values, in the order they first appear (`seen` collects them). */
-function* distinctStrings(values: ArrayLike<unknown>, rows: number, seen: Set<string>): Generator<string> {
+/** The distinct strings among the first `rows` values, in the order they first appear. */
+function* distinctStrings(values: ArrayLike<unknown>, rows: number): Generator<string> {
+  const seen = new Set<string>()
   let previous: unknown
   for (let row = 0; row < rows; row++) {
     const value = values[row]
