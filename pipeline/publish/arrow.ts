@@ -77,13 +77,14 @@ class DictionaryValues {
   /** The dictionary index of each value of row group `group` (which must be the values it was given). */
   lookup(group: number, values: ArrayLike<unknown>, rows: number): Map<string, number> {
     const positions = this.groups[group]
+    const changed = () => new Error(`row group ${group} holds other values than when its dictionary values were gathered`)
     const lookup = new Map<string, number>()
     for (const value of distinctStrings(values, rows)) {
       const position = positions?.[lookup.size]
-      if (position === undefined) throw new Error(`row group ${group} holds other values than when its dictionary values were gathered`)
+      if (position === undefined) throw changed()
       lookup.set(value, position)
     }
-    if (lookup.size !== positions?.length) throw new Error(`row group ${group} holds other values than when its dictionary values were gathered`)
+    if (lookup.size !== positions?.length) throw changed()
     return lookup
   }
 }
