@@ -32,7 +32,7 @@ import { tableLayout } from "./publish/layout.ts"
 import { describeProblem } from "./publish/readback.ts"
 import type { ReadbackJob, ReadbackOutcome, RowsOutcome } from "./publish/readback-job.ts"
 import { ReadbackQueue } from "./publish/readback-queue.ts"
-import type { RowGroupLimits } from "./publish/parquet.ts"
+import type { RowGroupLimits } from "./publish/row-groups.ts"
 import type { TableDigest } from "./publish/digest.ts"
 import type { WrittenFile } from "./publish/sink.ts"
 import { type FileCopy, startCopier } from "./publish/copy.ts"
@@ -40,7 +40,7 @@ import type { WorkerPool } from "./workers/pool.ts"
 import { type ClosedFiles, ParquetUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
 import { compareContent, TABLE_FORMATS, tableFile, type TableFormat } from "./publish/verify.ts"
 
-export type { RowGroupLimits } from "./publish/parquet.ts"
+export type { RowGroupLimits } from "./publish/row-groups.ts"
 
 export interface TableData<T extends Table<any> = Table<any>> {
   readonly table: T

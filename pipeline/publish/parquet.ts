@@ -9,7 +9,8 @@
 //   integer → INT32
 //   number  → DOUBLE
 //   boolean → BOOLEAN
-// Row groups end after 65,536 rows, or sooner where their text gets long (ROW_GROUP_LIMITS).
+// Row groups end after 65,536 rows, or sooner where their text gets long, or between documents chosen
+// by their doc_id (row-groups.ts).
 // Pages are Snappy-compressed (the writer's built-in pure-JS Snappy: deterministic, and read by every
 // Parquet reader). The file's key-value metadata holds the table's name and description; created_by
 // names no version and there are no timestamps, so the same rows give the same bytes.
@@ -19,57 +20,9 @@ import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from
 import type { ColumnMeta, Row, Table } from "../../schemas/table.ts"
 import { checkRecords, type ReadbackProblem } from "./readback.ts"
 import type { TableLayout } from "./layout.ts"
+import { ROW_GROUP_LIMITS, RowGroupBoundaries, type RowGroupLimits, rowGroupSizes } from "./row-groups.ts"
 import type { FileSink, WrittenFile } from "./sink.ts"
 
-/**
- * Where row groups end: after `rows` rows, or sooner, after the row that brings the group's text (the
- * UTF-16 length of its string values) to `chars`. Boundaries depend on the rows only, so the same rows
- * give the same bytes, and a group of long texts stays small. The Arrow file's record batches are the
- * same groups. Both bound the memory a table needs while it is written and read back.
- */
-export interface RowGroupLimits {
-  readonly rows: number
-  readonly chars: number
-}
-
-export const ROW_GROUP_LIMITS: RowGroupLimits = { rows: 65_536, chars: 1 << 20 }
-
-/** The text a row adds to its group, by the row group limits' measure. */
-export const rowChars = (record: Readonly<Record<string, unknown>>, names: ReadonlyArray<string>): number => {
-  let chars = 0
-  for (const name of names) {
-    const value = record[name]
-    if (typeof value === "string") chars += value.length
-  }
-  return chars
-}
-
-const checkLimits = (limits: RowGroupLimits): RowGroupLimits => {
-  if (!(Number.isInteger(limits.rows) && limits.rows > 0 && limits.chars > 0)) {
-    throw new Error(`row group limits must be positive (rows ${limits.rows}, chars ${limits.chars})`)
-  }
-  return limits
-}
-
-/** The sizes of the row groups the rows make, in order. */
-export const rowGroupSizes = <T extends Table<any>>(table: T, rows: ReadonlyArray<Row<T>>, limits: RowGroupLimits = ROW_GROUP_LIMITS): Array<number> => {
-  checkLimits(limits)
-  const names = table.columns.map(({ name }) => name)
-  const sizes: Array<number> = []
-  let size = 0
-  let chars = 0
-  for (const row of rows) {
-    size++
-    chars += rowChars(row as Record<string, unknown>, names)
-    if (size === limits.rows || chars >= limits.chars) {
-      sizes.push(size)
-      size = 0
-      chars = 0
-    }
-  }
-  if (size > 0) sizes.push(size)
-  return sizes
-}
 const CREATED_BY = "discourse-pipeline (hyparquet-writer)"
 
 const schemaElement = (name: string, meta: ColumnMeta): SchemaElement => {
@@ -163,18 +116,17 @@ const ownCharacters = (value: string): string => (value.length < 13 ? value : ` 
 
 /**
  * A table's Parquet file written a row group at a time: rows are buffered as columns, and written as one
- * row group where `limits` end one (and at the end). The same bytes as encodeParquet of all the rows.
+ * row group where row-groups.ts ends one (and at the end). The same bytes as encodeParquet of all the rows.
  */
 export class ParquetTableWriter<T extends Table<any>> {
   private readonly writer: ParquetWriter
   private readonly names: ReadonlyArray<string>
-  private readonly limits: RowGroupLimits
+  private readonly boundaries: RowGroupBoundaries
   private columns: Array<Array<unknown>>
   private buffered = 0
-  private bufferedChars = 0
 
   constructor(private readonly table: T, private readonly sink: FileSink, limits: RowGroupLimits = ROW_GROUP_LIMITS) {
-    this.limits = checkLimits(limits)
+    this.boundaries = new RowGroupBoundaries(table, limits)
     this.names = table.columns.map(({ name }) => name)
     this.columns = this.names.map(() => [])
     this.writer = new ParquetWriter({ ...fileOptions(table), writer: new SinkWriter(sink) })
@@ -184,15 +136,14 @@ export class ParquetTableWriter<T extends Table<any>> {
     const { names } = this
     for (const row of rows) {
       const record = row as Record<string, unknown>
+      if (this.boundaries.takes(record)) this.writeGroup()
       const columns = this.columns // a new set after each group written
       for (let i = 0; i < names.length; i++) {
         const value = record[names[i]!] ?? null
-        if (typeof value === "string") {
-          columns[i]!.push(ownCharacters(value))
-          this.bufferedChars += value.length
-        } else columns[i]!.push(value)
+        columns[i]!.push(typeof value === "string" ? ownCharacters(value) : value)
       }
-      if (++this.buffered === this.limits.rows || this.bufferedChars >= this.limits.chars) this.writeGroup()
+      this.buffered++
+      if (this.boundaries.full()) this.writeGroup()
     }
   }
 
@@ -210,7 +161,6 @@ export class ParquetTableWriter<T extends Table<any>> {
     void this.writer.write({ columnData: columnSources(this.table, this.columns), rowGroupSize: this.buffered })
     this.columns = this.names.map(() => [])
     this.buffered = 0
-    this.bufferedChars = 0
   }
 }
 
