@@ -20,7 +20,7 @@ import type { Row, Table } from "../schemas/table.ts"
 import { defaultDatasetCard } from "../schemas/inputs/dataset.ts"
 import { ArrowTableWriter, decodeArrow, encodeArrow } from "../pipeline/publish/arrow.ts"
 import { csvHeader, csvRecords, decodeCsv, encodeCsv } from "../pipeline/publish/csv.ts"
-import { DIGEST_BLOCK_ROWS, RowDigest } from "../pipeline/publish/digest.ts"
+import { RowDigest } from "../pipeline/publish/digest.ts"
 import { encodeParquet } from "../pipeline/publish/parquet.ts"
 import { ROW_GROUP_LIMITS, rowGroupSizes, type RowGroupLimits } from "../pipeline/publish/row-groups.ts"
 import { FileSink } from "../pipeline/publish/sink.ts"
@@ -59,9 +59,15 @@ const writeTable = async (table: Table<any>, rows: ReadonlyArray<Row<any>>, limi
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 
-const digestOf = (table: Table<any>, rows: ReadonlyArray<Row<any>>) => {
+/** The digest of the rows, its blocks ending where the row groups that `limits` make end. */
+const digestOf = (table: Table<any>, rows: ReadonlyArray<Row<any>>, limits: RowGroupLimits = ROW_GROUP_LIMITS) => {
   const digest = new RowDigest()
-  for (const row of rows) digest.addRecord(row, table.columns.map(({ name }) => name))
+  let end = 0
+  const ends = new Set(rowGroupSizes(table, rows, limits).map((size) => (end += size)))
+  rows.forEach((row, index) => {
+    digest.addRecord(row, table.columns.map(({ name }) => name))
+    if (ends.has(index + 1)) digest.endBlock()
+  })
   return digest.result()
 }
 
@@ -88,7 +94,8 @@ for (const table of publishedTables) {
       const dictionaryColumns = table.columns.filter(({ meta }) => meta.kind === "id").length
       expect(reader.numDictionaries).toBe(rows.length === 0 ? 0 : dictionaryColumns) // no delta dictionaries
 
-      expect(written.digest).toEqual(digestOf(table, rows))
+      expect(written.digest).toEqual(digestOf(table, rows, limits))
+      expect(written.digest.blockRows).toEqual(groups) // a digest block per row group
       for (const format of FORMATS) expect(await verifyTableFile(table, format, path(format), written.digest), format).toBeUndefined()
     })
 
@@ -186,10 +193,23 @@ describe("the row digest", () => {
     expect(of([0])).toBe(of([-0])) // as CSV writes them
   })
 
-  it("keeps a digest per block of rows, to say where files differ", () => {
-    const digest = new RowDigest()
-    for (let i = 0; i < DIGEST_BLOCK_ROWS * 2 + 1; i++) digest.addValues([i])
-    expect(digest.result().blocks).toHaveLength(3)
+  it("keeps a digest per block of rows, ending where its writer ends them, and where a reader is told", () => {
+    const written = new RowDigest()
+    for (let i = 0; i < 10; i++) {
+      written.addValues([i])
+      if (i === 2 || i === 6) written.endBlock()
+    }
+    written.endBlock() // after the last row: no empty block
+    const result = written.result()
+    expect(result.blockRows).toEqual([3, 4, 3])
+    const read = new RowDigest(result.blockRows)
+    for (let i = 0; i < 10; i++) read.addValues([i])
+    expect(read.result()).toEqual(result)
+    const whole = new RowDigest()
+    for (let i = 0; i < 10; i++) whole.addValues([i])
+    const wholeResult = whole.result()
+    expect(wholeResult.blocks).toHaveLength(1)
+    expect(wholeResult.sha256).not.toBe(result.sha256)
   })
 })
 
@@ -227,15 +247,18 @@ describe("reading a table file back", () => {
     expect(await verifyTableFile(tokens, "csv", path("csv"), written.digest)).toMatchObject({ problem: expect.stringMatching(/^is not valid CSV \(/) })
   })
 
-  it("catches Arrow and Parquet files whose rows differ from the rows appended", async () => {
-    const { written, path } = await writeTable(tokens, rows)
+  it("catches Arrow and Parquet files whose rows differ from the rows appended, naming the row group", async () => {
+    const { written, path } = await writeTable(tokens, rows, smallFor(rows))
     const altered = rows.map((row, index) => (index === 4100 ? { ...row, lemma: "altered" } : row))
     writeFileSync(path("arrow"), encodeArrow(tokens, altered))
     writeFileSync(path("parquet"), encodeParquet(tokens, altered))
+    let first = 0
+    const sizes = rowGroupSizes(tokens, rows, smallFor(rows))
+    while (first + sizes[0]! <= 4100) first += sizes.shift()!
     for (const format of ["arrow", "parquet"] as const) {
       expect(await verifyTableFile(tokens, format, path(format), written.digest), format).toMatchObject({
-        row: DIGEST_BLOCK_ROWS,
-        problem: expect.stringMatching(/^differs from the rows/)
+        row: first,
+        problem: `differs from the rows the pipeline produced and validated (in rows ${first}–${first + sizes[0]! - 1})`
       })
     }
   })
@@ -243,7 +266,7 @@ describe("reading a table file back", () => {
   it("catches a file that is not what it claims to be", async () => {
     const { written, path } = await writeTable(tokens, rows)
     writeFileSync(path("arrow"), encodeArrow(documents, seedRows(documents)))
-    expect(await readArrowContent(tokens, "arrow/tokens.arrow", path("arrow"))).toMatchObject({ problem: { problem: expect.stringMatching(/^schema is doc_id:Dictionary/) } })
+    expect(await readArrowContent(tokens, "arrow/tokens.arrow", path("arrow"), written.digest.blockRows)).toMatchObject({ problem: { problem: expect.stringMatching(/^schema is doc_id:Dictionary/) } })
     writeFileSync(path("parquet"), Buffer.from("not parquet"))
     expect(await verifyTableFile(tokens, "parquet", path("parquet"), written.digest)).toMatchObject({ problem: expect.stringMatching(/^could not be read as Parquet/) })
   })

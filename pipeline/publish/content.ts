@@ -11,7 +11,7 @@ import Papa from "papaparse"
 import type { TableLayout } from "./layout.ts"
 import { expectedArrowTypes } from "./arrow.ts"
 import { decodeCell } from "./csv.ts"
-import { DIGEST_BLOCK_ROWS, RowDigest, type TableDigest } from "./digest.ts"
+import { RowDigest, type TableDigest } from "./digest.ts"
 import type { ReadbackProblem } from "./readback.ts"
 
 /** What a file held: its rows' digest, or the first thing wrong with it. */
@@ -25,9 +25,12 @@ export const schemaProblem = (file: string, actual: ReadonlyArray<string>, wante
 /** Bytes read from a file at a time: few stream events, little memory. */
 const READ_CHUNK_BYTES = 1 << 18
 
-/** The CSV file's header and records, cells decoded by the column kinds. `file` names it in problems. */
-export const readCsvContent = async (table: TableLayout, file: string, path: string): Promise<FileContent> => {
-  const digest = new RowDigest()
+/**
+ * The CSV file's header and records, cells decoded by the column kinds, digested in blocks of
+ * `blockRows` (those of the digest it is to be compared with). `file` names it in problems.
+ */
+export const readCsvContent = async (table: TableLayout, file: string, path: string, blockRows: ReadonlyArray<number>): Promise<FileContent> => {
+  const digest = new RowDigest(blockRows)
   const columns = table.columns.map(({ name }) => name)
   const metas = table.columns.map(({ meta }) => meta)
   const values: Array<unknown> = new Array(metas.length)
@@ -104,8 +107,8 @@ const columnValues = (vector: Arrow.Vector): ArrayLike<unknown> => {
   return [...vector]
 }
 
-/** The Arrow file's schema and rows, a record batch at a time. */
-export const readArrowContent = async (table: TableLayout, file: string, path: string): Promise<FileContent> => {
+/** The Arrow file's schema and rows, a record batch at a time, digested in blocks of `blockRows`. */
+export const readArrowContent = async (table: TableLayout, file: string, path: string, blockRows: ReadonlyArray<number>): Promise<FileContent> => {
   const handle = await open(path, "r")
   try {
     const reader = await Arrow.RecordBatchReader.from(handle)
@@ -118,7 +121,7 @@ export const readArrowContent = async (table: TableLayout, file: string, path: s
       table.columns.map(({ name }, i) => `${name}:${types[i]}`)
     )
     if (problem !== undefined) return { problem }
-    const digest = new RowDigest()
+    const digest = new RowDigest(blockRows)
     const values: Array<unknown> = new Array(table.columns.length)
     for await (const batch of reader) {
       const columns = table.columns.map((_, i) => columnValues(batch.getChildAt(i)!))
@@ -144,9 +147,9 @@ export const compareContent = (file: string, content: FileContent, expected: Tab
   const { digest } = content
   if (digest.rows !== expected.rows) return { file, problem: `has ${digest.rows} rows, expected ${expected.rows}` }
   if (digest.sha256 === expected.sha256) return undefined
-  const block = expected.blocks.findIndex((hash, i) => digest.blocks[i] !== hash)
-  const first = Math.max(block, 0) * DIGEST_BLOCK_ROWS
-  const last = Math.min(first + DIGEST_BLOCK_ROWS, expected.rows) - 1
+  const block = Math.max(0, expected.blocks.findIndex((hash, i) => digest.blocks[i] !== hash))
+  const first = expected.blockRows.slice(0, block).reduce((sum, rows) => sum + rows, 0)
+  const last = first + (expected.blockRows[block] ?? 0) - 1
   return {
     file,
     row: first + firstRowNumber,

@@ -17,9 +17,11 @@
 //
 // Values are encoded into a buffer that is hashed when full: no string is built per value or per row.
 //
-// Rows are hashed in blocks of DIGEST_BLOCK_ROWS; the table's digest is the SHA-256 of the blocks'
-// digests. Block boundaries depend on row counts only, so two digests of the same rows agree however the
-// rows were chunked, and when they differ the first differing block says where to look.
+// Rows are hashed in blocks, the table's digest being the SHA-256 of the blocks' digests. A writer ends
+// a block where it ends a row group (row-groups.ts: `endBlock`); a reader is given the blocks' sizes
+// that the writer's digest recorded, so two digests of the same rows agree however the file was read,
+// each block's digest stands for the rows of one row group, and when digests differ the first differing
+// block says where to look.
 import { createHash, type Hash } from "node:crypto"
 
 const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed()
@@ -36,8 +38,6 @@ const ROW_END = 0x0a // \n
 /** Strings up to this long are copied a character at a time while they are ASCII (cheaper than a native call). */
 const SHORT_STRING = 24
 
-export const DIGEST_BLOCK_ROWS = 4096
-
 /** Bytes encoded before they are hashed: few native calls, bounded memory. */
 const BUFFER_BYTES = 1 << 17
 
@@ -45,19 +45,34 @@ export interface TableDigest {
   /** Hex SHA-256 of the block digests. */
   readonly sha256: string
   readonly rows: number
-  /** Hex SHA-256 of each block of DIGEST_BLOCK_ROWS rows, the last one possibly shorter. */
+  /** Hex SHA-256 of each block of rows (a row group each, in a table file). */
   readonly blocks: ReadonlyArray<string>
+  /** The rows in each block. */
+  readonly blockRows: ReadonlyArray<number>
 }
 
 export class RowDigest {
   private block: Hash = createHash("sha256")
   private readonly blocks: Array<string> = []
+  private readonly blockRows: Array<number> = []
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES)
   private used = 0
   private rowsInBlock = 0
   private done = false
   /** Rows added so far. */
   rows = 0
+
+  /**
+   * @param blockSizes where blocks end, as a reader is told (the sizes another digest recorded);
+   *   without them, blocks end where `endBlock` is called (and at the end).
+   */
+  constructor(private readonly blockSizes?: ReadonlyArray<number>) {}
+
+  /** Ends the block of the rows added since the last one, if there are any. */
+  endBlock(): void {
+    this.checkOpen()
+    if (this.rowsInBlock > 0) this.finishBlock()
+  }
 
   /** A row given as an object, read by the column names. */
   addRecord(record: Readonly<Record<string, unknown>>, columns: ReadonlyArray<string>): void {
@@ -77,10 +92,10 @@ export class RowDigest {
   result(): TableDigest {
     this.checkOpen()
     this.done = true
-    if (this.rowsInBlock > 0) this.endBlock()
+    if (this.rowsInBlock > 0) this.finishBlock()
     const whole = createHash("sha256")
     for (const block of this.blocks) whole.update(block)
-    return { sha256: whole.digest("hex"), rows: this.rows, blocks: this.blocks }
+    return { sha256: whole.digest("hex"), rows: this.rows, blocks: this.blocks, blockRows: this.blockRows }
   }
 
   private checkOpen(): void {
@@ -167,7 +182,7 @@ export class RowDigest {
   private endRow(): void {
     this.addByte(ROW_END)
     this.rows++
-    if (++this.rowsInBlock === DIGEST_BLOCK_ROWS) this.endBlock()
+    if (++this.rowsInBlock === this.blockSizes?.[this.blocks.length]) this.finishBlock()
   }
 
   private hashBuffer(): void {
@@ -175,9 +190,10 @@ export class RowDigest {
     this.used = 0
   }
 
-  private endBlock(): void {
+  private finishBlock(): void {
     this.hashBuffer()
     this.blocks.push(this.block.digest("hex"))
+    this.blockRows.push(this.rowsInBlock)
     this.block = createHash("sha256")
     this.rowsInBlock = 0
   }

@@ -20,7 +20,7 @@ import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from
 import type { ColumnMeta, Row, Table } from "../../schemas/table.ts"
 import { checkRecords, type ReadbackProblem } from "./readback.ts"
 import type { TableLayout } from "./layout.ts"
-import { ROW_GROUP_LIMITS, RowGroupBoundaries, type RowGroupLimits, rowGroupSizes } from "./row-groups.ts"
+import { ROW_GROUP_LIMITS, type RowGroupLimits, rowGroupSizes } from "./row-groups.ts"
 import type { FileSink, WrittenFile } from "./sink.ts"
 
 const CREATED_BY = "discourse-pipeline (hyparquet-writer)"
@@ -116,51 +116,50 @@ const ownCharacters = (value: string): string => (value.length < 13 ? value : ` 
 
 /**
  * A table's Parquet file written a row group at a time: rows are buffered as columns, and written as one
- * row group where row-groups.ts ends one (and at the end). The same bytes as encodeParquet of all the rows.
+ * row group when `endGroup` is called (where row-groups.ts ends one) and at the end. The same bytes as
+ * encodeParquet of all the rows, given the same groups.
  */
 export class ParquetTableWriter<T extends Table<any>> {
   private readonly writer: ParquetWriter
   private readonly names: ReadonlyArray<string>
-  private readonly boundaries: RowGroupBoundaries
   private columns: Array<Array<unknown>>
   private buffered = 0
 
-  constructor(private readonly table: T, private readonly sink: FileSink, limits: RowGroupLimits = ROW_GROUP_LIMITS) {
-    this.boundaries = new RowGroupBoundaries(table, limits)
+  constructor(private readonly table: T, private readonly sink: FileSink) {
     this.names = table.columns.map(({ name }) => name)
     this.columns = this.names.map(() => [])
     this.writer = new ParquetWriter({ ...fileOptions(table), writer: new SinkWriter(sink) })
   }
 
+  /** Adds rows to the row group being gathered. */
   append(rows: ReadonlyArray<Row<T>>): void {
-    const { names } = this
+    const { names, columns } = this
     for (const row of rows) {
       const record = row as Record<string, unknown>
-      if (this.boundaries.takes(record)) this.writeGroup()
-      const columns = this.columns // a new set after each group written
       for (let i = 0; i < names.length; i++) {
         const value = record[names[i]!] ?? null
         columns[i]!.push(typeof value === "string" ? ownCharacters(value) : value)
       }
-      this.buffered++
-      if (this.boundaries.full()) this.writeGroup()
     }
+    this.buffered += rows.length
+  }
+
+  /** Writes the rows gathered as a row group (if there are any). */
+  endGroup(): void {
+    if (this.buffered === 0) return
+    void this.writer.write({ columnData: columnSources(this.table, this.columns), rowGroupSize: this.buffered })
+    this.columns = this.names.map(() => [])
+    this.buffered = 0
   }
 
   close(): WrittenFile {
-    if (this.buffered > 0) this.writeGroup()
+    this.endGroup()
     void this.writer.finish() // synchronous: the sink writer has no asynchronous flush
     return this.sink.close()
   }
 
   abandon(): void {
     this.sink.abandon()
-  }
-
-  private writeGroup(): void {
-    void this.writer.write({ columnData: columnSources(this.table, this.columns), rowGroupSize: this.buffered })
-    this.columns = this.names.map(() => [])
-    this.buffered = 0
   }
 }
 

@@ -36,7 +36,7 @@ const readers = { csv: readCsvContent, arrow: readArrowContent }
 const checkRows = async ({ table, format, expected }: NonNullable<ReadbackJob["rows"]>, path: string): Promise<RowsOutcome> => {
   const file = tableFile(table, format)
   try {
-    return { problem: compareContent(file, await readers[format](table, file, path), expected, firstRowNumber(format)) }
+    return { problem: compareContent(file, await readers[format](table, file, path, expected.blockRows), expected, firstRowNumber(format)) }
   } catch (error) {
     return { error: String(error) }
   }

@@ -2,7 +2,8 @@
 // against the table's schema once, here, on its way into the files (the check "always at publish": the
 // table's column predicates, and its schema's decoder for any row they turn down, to accept it after all
 // or say what is wrong), and must not come before the previous row in the table's declared order; then
-// it is digested (digest.ts) and written to the CSV and Parquet files. On close, the Parquet file is read
+// it is digested (digest.ts) and written to the CSV and Parquet files. Row groups end where row-groups.ts
+// ends them, and so do the digest's blocks: a block's digest stands for one row group's rows. On close, the Parquet file is read
 // back a row group at a time, twice: its dictionary columns, for the Arrow file's dictionaries; then
 // every column, whose rows' digest is the Parquet file's read-back check, each row group becoming one of
 // the Arrow file's record batches.
@@ -16,7 +17,7 @@ import { ArrowTableWriter } from "./arrow.ts"
 import { CsvTableWriter } from "./csv.ts"
 import { RowDigest, type TableDigest } from "./digest.ts"
 import { ParquetTableWriter, scanParquetColumns } from "./parquet.ts"
-import { ROW_GROUP_LIMITS, type RowGroupLimits } from "./row-groups.ts"
+import { ROW_GROUP_LIMITS, RowGroupBoundaries, type RowGroupLimits } from "./row-groups.ts"
 import type { ReadbackProblem } from "./readback.ts"
 import { FileSink, type WrittenFile } from "./sink.ts"
 import { type FileContent, readParquetContent, tableFile, type TableFormat } from "./verify.ts"
@@ -69,6 +70,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private readonly arrow: ArrowTableWriter<T>
   private readonly parquet: ParquetTableWriter<T>
   private readonly digest = new RowDigest()
+  private readonly boundaries: RowGroupBoundaries
   private readonly names: ReadonlyArray<string>
   private readonly compare: (a: Row<T>, b: Row<T>) => number
   private readonly parquetPath: string
@@ -88,11 +90,12 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     try {
       this.csv = new CsvTableWriter(table, sink("csv"))
       this.arrow = new ArrowTableWriter(table, sink("arrow"))
-      this.parquet = new ParquetTableWriter(table, sink("parquet"), limits)
+      this.parquet = new ParquetTableWriter(table, sink("parquet"))
     } catch (error) {
       for (const opened of sinks) opened.abandon()
       throw error
     }
+    this.boundaries = new RowGroupBoundaries(table, limits)
     this.names = table.columns.map(({ name }) => name)
     this.compare = compareRows(table)
   }
@@ -108,11 +111,13 @@ export class TableWriter<T extends Table<any> = Table<any>> {
    */
   append(rows: ReadonlyArray<Row<T>>): void {
     if (this.closed) throw new Error(`${this.table.name}: rows appended after the table was finished`)
-    const { table, names } = this
+    const { table, names, boundaries, digest } = this
     let accepted = 0
+    /** Where row groups end among the rows accepted: after this many. */
+    const groupEnds: Array<number> = []
     let failure: RowRejected | undefined
     for (const row of rows) {
-      const number = this.digest.rows
+      const number = digest.rows
       const rejection = table.passesColumnChecks(row) ? undefined : schemaRejection(table, row, number)
       if (rejection !== undefined) {
         failure = rejection
@@ -127,12 +132,26 @@ export class TableWriter<T extends Table<any> = Table<any>> {
         break
       }
       this.previous = row
-      this.digest.addRecord(row, names)
+      if (boundaries.takes(row as Record<string, unknown>)) {
+        digest.endBlock()
+        groupEnds.push(accepted)
+      }
+      digest.addRecord(row, names)
       accepted++
+      if (boundaries.full()) {
+        digest.endBlock()
+        groupEnds.push(accepted)
+      }
     }
     const valid = accepted === rows.length ? rows : rows.slice(0, accepted)
     this.csv.append(valid)
-    this.parquet.append(valid)
+    let start = 0
+    for (const end of groupEnds) {
+      this.parquet.append(start === 0 && end === valid.length ? valid : valid.slice(start, end))
+      this.parquet.endGroup()
+      start = end
+    }
+    if (start < valid.length) this.parquet.append(start === 0 ? valid : valid.slice(start))
     if (failure !== undefined) throw failure
   }
 
@@ -163,7 +182,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, (chunks) => this.arrow.collect(chunks)).catch((error: unknown) => {
       throw new ParquetUnreadable({ file, problem: `could not be read as Parquet (${error instanceof Error ? error.message : String(error)})` })
     })
-    const parquetContent = await readParquetContent(this.table, file, this.parquetPath, (chunks) => this.arrow.writeColumns(chunks))
+    const parquetContent = await readParquetContent(this.table, file, this.parquetPath, digest.blockRows, (chunks) => this.arrow.writeColumns(chunks))
     if ("problem" in parquetContent) throw new ParquetUnreadable(parquetContent.problem)
     const arrow = await this.arrow.close()
     return { table: this.table, digest, files: { csv, arrow, parquet }, parquetContent }

@@ -35,6 +35,7 @@ export const readParquetContent = async (
   table: TableLayout,
   file: string,
   path: string,
+  blockRows: ReadonlyArray<number>,
   onColumns?: (chunks: ColumnChunks) => Promise<void>
 ): Promise<FileContent> => {
   try {
@@ -50,7 +51,7 @@ export const readParquetContent = async (
         table.columns.map(({ name, meta }, i) => describe(name, types[i] ?? "", meta.nullable))
       )
       if (problem !== undefined) return { problem }
-      const digest = new RowDigest()
+      const digest = new RowDigest(blockRows)
       const names = table.columns.map(({ name }) => name)
       let rowStart = 0
       for (const group of metadata.row_groups) {
@@ -74,7 +75,7 @@ export const readParquetContent = async (
   }
 }
 
-const readers: Record<TableFormat, (table: TableLayout, file: string, path: string) => Promise<FileContent>> = {
+const readers: Record<TableFormat, (table: TableLayout, file: string, path: string, blockRows: ReadonlyArray<number>) => Promise<FileContent>> = {
   csv: readCsvContent,
   arrow: readArrowContent,
   parquet: readParquetContent
@@ -83,5 +84,5 @@ const readers: Record<TableFormat, (table: TableLayout, file: string, path: stri
 /** Reads one of a table's files back (`path` on disk) and checks it holds the rows digested as `expected`. */
 export const verifyTableFile = async (table: TableLayout, format: TableFormat, path: string, expected: TableDigest): Promise<ReadbackProblem | undefined> => {
   const file = tableFile(table, format)
-  return compareContent(file, await readers[format](table, file, path), expected, firstRowNumber(format))
+  return compareContent(file, await readers[format](table, file, path, expected.blockRows), expected, firstRowNumber(format))
 }
