@@ -1,15 +1,19 @@
 // Where row groups end (pipeline/publish/row-groups.ts): within the limits, between documents where a
 // document closes a group, and so that adding a document leaves the other documents' groups as they were.
-import { readFileSync } from "node:fs"
+import { mkdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import fc from "fast-check"
+import { parquetMetadata } from "hyparquet"
 import { publishedTables } from "../schemas/index.ts"
 import { termFrequencies } from "../schemas/term_frequencies.ts"
+import { texts } from "../schemas/texts.ts"
 import { tokens } from "../schemas/tokens.ts"
 import { decodeCsv } from "../pipeline/publish/csv.ts"
 import { MIN_DOCUMENTS, ROW_GROUP_LIMITS, rowChars, rowGroupSizes, type RowGroupLimits } from "../pipeline/publish/row-groups.ts"
-import { projectRoot } from "./support.ts"
+import { TableWriter } from "../pipeline/publish/table-writer.ts"
+import { tableFile } from "../pipeline/publish/verify.ts"
+import { projectRoot, tempDir } from "./support.ts"
 
 const seedCsvDir = join(projectRoot, "dist-data/seed-trump-putin-2025/1.0.0/csv")
 const tokenNames = tokens.columns.map(({ name }) => name)
@@ -120,5 +124,41 @@ describe("row groups", () => {
       const { records } = decodeCsv(table, readFileSync(join(seedCsvDir, `${table.name}.csv`), "utf8"))
       expect(rowGroupSizes(table, records).length, table.name).toBeLessThanOrEqual(1)
     }
+  })
+})
+
+describe("a table's files, with a document added", () => {
+  const limits: RowGroupLimits = { rows: 4096, chars: 40_000 }
+  const textRows = (docs: ReadonlyArray<Doc>) => docs.map(({ id, rows }) => ({ doc_id: id, text_clean: `${id} `.repeat(rows) }))
+
+  /** The texts table of `docs` (each text `rows` words long) written through a TableWriter: its digest and Parquet bytes. */
+  const written = async (docs: ReadonlyArray<Doc>) => {
+    const dir = tempDir("row-groups")
+    for (const format of ["csv", "arrow", "parquet"]) mkdirSync(join(dir, format))
+    const writer = new TableWriter(texts, dir, limits)
+    writer.append(textRows(docs))
+    const { digest } = await writer.close()
+    return { digest, parquet: readFileSync(join(dir, tableFile(texts, "parquet"))) }
+  }
+
+  it("keep the bytes of the row groups before it and the digests of those after", async () => {
+    const docs = corpus(300, 11)
+    const at = 200
+    const before = await written(docs)
+    const after = await written([...docs.slice(0, at), { id: `${docs[at - 1]!.id}+`, rows: 90 }, ...docs.slice(at)]) // sorts between its neighbours
+    const sizes = rowGroupSizes(texts, textRows(docs), limits)
+    expect(sizes.length).toBeGreaterThan(10)
+    let untouched = 0
+    for (let end = sizes[0]!; end <= at; end += sizes[untouched]!) untouched++
+    expect(untouched).toBeGreaterThan(5)
+    expect(after.digest.blocks.slice(0, untouched)).toEqual(before.digest.blocks.slice(0, untouched))
+    // Every group but one or two holds the same rows as before: the same digest.
+    const kept = before.digest.blocks.filter((block) => after.digest.blocks.includes(block)).length
+    expect(before.digest.blocks.length - kept).toBeLessThanOrEqual(2)
+    // The Parquet file is written a group at a time: the same bytes up to the first group that changed.
+    const metadata = parquetMetadata(before.parquet.buffer.slice(before.parquet.byteOffset, before.parquet.byteOffset + before.parquet.byteLength))
+    const firstChanged = metadata.row_groups[untouched]!.columns[0]!.file_offset
+    const sameBytes = before.parquet.findIndex((byte, i) => after.parquet[i] !== byte)
+    expect(BigInt(sameBytes)).toBeGreaterThanOrEqual(firstChanged)
   })
 })
