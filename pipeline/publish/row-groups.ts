@@ -12,9 +12,9 @@
 // Boundaries depend on the rows only, so the same rows give the same groups, whoever writes them. The
 // boundaries between documents are content-defined: whether a document closes a group depends on that
 // document alone (given that the group is not too small), not on row numbers or on other documents.
-// Adding, changing or removing a document leaves every group before it as it was and, from the next
-// document that closes a group, every group after it: about one group of each table changes (what a
-// re-run after adding documents can build on).
+// Adding, changing or removing a document leaves every group before it as it was and, once the two
+// layouts close at the same document again (usually the next that closes a group), every group after
+// it: about one group of each table changes (what a re-run after adding documents can build on).
 import { createHash } from "node:crypto"
 import type { TableLayout } from "./layout.ts"
 
@@ -24,6 +24,9 @@ export interface RowGroupLimits {
 }
 
 export const ROW_GROUP_LIMITS: RowGroupLimits = { rows: 65_536, chars: 1 << 20 }
+
+/** What the boundaries need to know of a table: its columns, and whether it is ordered by doc_id. */
+type GroupedTable = TableLayout & { readonly orderedBy?: ReadonlyArray<string> }
 
 /** Groups close between documents at about 1/CLOSING_RATE of the limits. */
 export const CLOSING_RATE = 2
@@ -51,7 +54,7 @@ const checkLimits = (limits: RowGroupLimits): RowGroupLimits => {
 const uniform = (docId: string): number => createHash("sha256").update(docId).digest().readUInt32BE(0) / 2 ** 32
 
 /** Whether the table's rows come a document at a time (ordered by doc_id first). */
-const byDocument = (table: TableLayout & { readonly orderedBy?: ReadonlyArray<string> }): boolean =>
+const byDocument = (table: GroupedTable): boolean =>
   table.orderedBy?.[0] === "doc_id"
 
 /**
@@ -71,7 +74,7 @@ export class RowGroupBoundaries {
   /** Documents the group holds rows of (the first possibly in part). */
   private documents = 0
 
-  constructor(table: TableLayout & { readonly orderedBy?: ReadonlyArray<string> }, limits: RowGroupLimits) {
+  constructor(table: GroupedTable, limits: RowGroupLimits) {
     this.limits = checkLimits(limits)
     this.names = table.columns.map(({ name }) => name)
     this.byDocument = byDocument(table)
@@ -121,7 +124,7 @@ export class RowGroupBoundaries {
 
 /** The sizes of the row groups the rows make, in order. */
 export const rowGroupSizes = (
-  table: TableLayout & { readonly orderedBy?: ReadonlyArray<string> },
+  table: GroupedTable,
   rows: ReadonlyArray<object>,
   limits: RowGroupLimits = ROW_GROUP_LIMITS
 ): Array<number> => {
