@@ -16,6 +16,7 @@
 // names no version and there are no timestamps, so the same rows give the same bytes.
 import { open } from "node:fs/promises"
 import { type AsyncBuffer, type ColumnData, type FileMetaData, parquetMetadata, parquetMetadataAsync, parquetRead, parquetReadObjects, type SchemaElement } from "hyparquet"
+import type { ColumnChunk, RowGroup } from "hyparquet"
 import { ByteWriter, ParquetWriter, parquetWriteBuffer, type ColumnSource } from "hyparquet-writer"
 import type { ColumnMeta, Row, Table } from "../../schemas/table.ts"
 import { checkRecords, type ReadbackProblem } from "./readback.ts"
@@ -114,21 +115,82 @@ class SinkWriter extends ByteWriter {
  */
 const ownCharacters = (value: string): string => (value.length < 13 ? value : ` ${value}`.slice(1))
 
+/** A column chunk's page indexes, as the Parquet writer keeps them until the file is finished. */
+type PageIndexes = ParquetWriter["pendingIndexes"][number]
+
+/**
+ * A row group as written into its file: where its bytes lie, and its metadata and its columns' page
+ * indexes as the file's footer records them (offsets in that file). Another file can take the group's
+ * bytes as they are (ParquetTableWriter.appendWrittenGroup).
+ */
+export interface WrittenRowGroup {
+  /** The offset of its first byte, and of the byte after its last, in its file. */
+  readonly start: number
+  readonly end: number
+  readonly rowGroup: RowGroup
+  /** Its columns' page indexes, one per column, in order. */
+  readonly indexes: ReadonlyArray<PageIndexes>
+}
+
+const shiftOffset = (offset: bigint | undefined, by: bigint): bigint | undefined => (offset === undefined ? undefined : offset + by)
+
+/**
+ * A column chunk's metadata with every offset into the file moved by `by`, and without the places of
+ * its page indexes, which the file's writer sets when it writes them at the end.
+ */
+const shiftedChunk = (chunk: ColumnChunk, by: bigint): ColumnChunk => {
+  const { column_index_offset: _ci, column_index_length: _cl, offset_index_offset: _oi, offset_index_length: _ol, ...rest } = chunk
+  const meta = rest.meta_data
+  return {
+    ...rest,
+    file_offset: rest.file_offset + by,
+    ...(meta === undefined
+      ? {}
+      : {
+        meta_data: {
+          ...meta,
+          data_page_offset: meta.data_page_offset + by,
+          ...(meta.dictionary_page_offset === undefined ? {} : { dictionary_page_offset: shiftOffset(meta.dictionary_page_offset, by)! }),
+          ...(meta.index_page_offset === undefined ? {} : { index_page_offset: shiftOffset(meta.index_page_offset, by)! })
+        }
+      })
+  }
+}
+
+/** The row group's metadata and page indexes as they are for its bytes at `start`, in a file of their own. */
+const movedGroup = (group: WrittenRowGroup, start: number): { rowGroup: RowGroup; indexes: Array<PageIndexes> } => {
+  const by = BigInt(start - group.start)
+  const columns = group.rowGroup.columns.map((chunk) => shiftedChunk(chunk, by))
+  const indexes = group.indexes.map((index, i) => ({
+    ...index,
+    chunk: columns[i]!,
+    ...(index.offsetIndex === undefined
+      ? {}
+      : { offsetIndex: { ...index.offsetIndex, page_locations: index.offsetIndex.page_locations.map((page) => ({ ...page, offset: page.offset + by })) } })
+  }))
+  return { rowGroup: { ...group.rowGroup, columns }, indexes }
+}
+
 /**
  * A table's Parquet file written a row group at a time: rows are buffered as columns, and written as one
- * row group when `endGroup` is called (where row-groups.ts ends one) and at the end. The same bytes as
+ * row group when `endGroup` is called (where row-groups.ts ends one) and at the end; or a group written
+ * before, into another file, is taken as its bytes (`appendWrittenGroup`). The same bytes as
  * encodeParquet of all the rows, given the same groups.
  */
 export class ParquetTableWriter<T extends Table<any>> {
   private readonly writer: ParquetWriter
+  private readonly bytes: SinkWriter
   private readonly names: ReadonlyArray<string>
   private columns: Array<Array<unknown>>
   private buffered = 0
+  /** The row groups written, as this file holds them. */
+  readonly groups: Array<WrittenRowGroup> = []
 
   constructor(private readonly table: T, private readonly sink: FileSink) {
     this.names = table.columns.map(({ name }) => name)
     this.columns = this.names.map(() => [])
-    this.writer = new ParquetWriter({ ...fileOptions(table), writer: new SinkWriter(sink) })
+    this.bytes = new SinkWriter(sink)
+    this.writer = new ParquetWriter({ ...fileOptions(table), writer: this.bytes })
   }
 
   /** Adds rows to the row group being gathered. */
@@ -147,9 +209,32 @@ export class ParquetTableWriter<T extends Table<any>> {
   /** Writes the rows gathered as a row group (if there are any). */
   endGroup(): void {
     if (this.buffered === 0) return
+    const start = this.bytes.offset
+    const indexesBefore = this.writer.pendingIndexes.length
     void this.writer.write({ columnData: columnSources(this.table, this.columns), rowGroupSize: this.buffered })
+    // Copied: the writer sets the page indexes' places in its own objects when it finishes the file.
+    const { rowGroup, indexes } = movedGroup({ start, end: start, rowGroup: this.writer.row_groups.at(-1)!, indexes: this.writer.pendingIndexes.slice(indexesBefore) }, start)
+    this.groups.push({ start, end: this.bytes.offset, rowGroup, indexes })
     this.columns = this.names.map(() => [])
     this.buffered = 0
+  }
+
+  /**
+   * Appends a row group written before into another file, given its bytes (those between
+   * `group.start` and `group.end` in that file), after the rows gathered so far (as a group of
+   * their own).
+   */
+  appendWrittenGroup(bytes: Uint8Array, group: WrittenRowGroup): void {
+    if (bytes.byteLength !== group.end - group.start) throw new Error(`a row group of ${group.end - group.start} bytes was given ${bytes.byteLength}`)
+    this.endGroup()
+    const start = this.bytes.offset
+    const { rowGroup, indexes } = movedGroup(group, start)
+    this.bytes.appendBytes(bytes)
+    this.writer.row_groups.push(rowGroup)
+    this.writer.num_rows += rowGroup.num_rows
+    this.writer.pendingIndexes.push(...indexes)
+    const copy = movedGroup(group, start)
+    this.groups.push({ start, end: this.bytes.offset, ...copy })
   }
 
   close(): WrittenFile {
