@@ -21,7 +21,9 @@ import { loadCodebooks } from "./codebooks.ts"
 import { annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type RowsPart } from "./document.ts"
 import { documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
 import { openTableStore, type TableStore, type TakenTable } from "./table-store.ts"
-import { tableKeys } from "./table-keys.ts"
+import { groupIdentities, tableKeys } from "./table-keys.ts"
+import type { GroupIdentity } from "./publish/group-reuse.ts"
+import { ROW_GROUP_LIMITS } from "./publish/row-groups.ts"
 import { cacheKey, codeFingerprint, openDiskCache } from "./cache.ts"
 import { InputError } from "./errors.ts"
 import { openPartial, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
@@ -264,20 +266,20 @@ const processingOptions = (
 interface TableReuse {
   readonly store: TableStore
   readonly keys: ReadonlyMap<Table<any>, string>
+  /** What each table's row groups are made from: a table written anew takes the groups of its latest entry that it makes again. */
+  readonly identities: ReadonlyMap<Table<any>, GroupIdentity>
   readonly figures: FigureCache
 }
 
-const tableReuse = (run: PreparedRun, hashes: ReadonlyMap<string, string>, cache: CacheSettings): TableReuse => ({
-  figures: { svgs: openDiskCache<string>(figureCacheDir(cache.dir)), rendererKey: cacheKey(cache.codeKey, rendererVersions()) },
-  store: openTableStore(tableStoreDir(cache.dir)),
-  keys: tableKeys(publishedTables, {
-    hashes,
-    sources: run.sources,
-    inputsKey: cache.inputsKey,
-    codeKey: cache.codeKey,
-    codebookFiles: run.codebooks.provenance
-  })
-})
+const tableReuse = (run: PreparedRun, hashes: ReadonlyMap<string, string>, cache: CacheSettings): TableReuse => {
+  const inputs = { hashes, sources: run.sources, inputsKey: cache.inputsKey, codeKey: cache.codeKey, codebookFiles: run.codebooks.provenance }
+  return {
+    figures: { svgs: openDiskCache<string>(figureCacheDir(cache.dir)), rendererKey: cacheKey(cache.codeKey, rendererVersions()) },
+    store: openTableStore(tableStoreDir(cache.dir)),
+    keys: tableKeys(publishedTables, inputs),
+    identities: groupIdentities(publishedTables, inputs)
+  }
+}
 
 /** Tables taken from the table store, with their entries. */
 type AdoptedTables = ReadonlyMap<Table<any>, TakenTable>
@@ -299,15 +301,25 @@ const adoptStoredTables = (version: VersionWriter, reuse: TableReuse) =>
       yield* version.adopt(table, stored)
       adopted.set(table, stored)
     }
+    for (const [table, identity] of reuse.identities) {
+      if (!adopted.has(table)) yield* version.keepGroups(table, identity, reuse.store.latestGroups(table.name))
+    }
     return adopted
   })
 
 /** Keeps the tables just published in the store, for the next run. */
 const keepTables = (reuse: TableReuse, result: PublishResult, figureRows: ReadonlyMap<Table<any>, ReadonlyArray<unknown>>): void => {
-  for (const { table, digest, files, adopted } of result.tables) {
+  for (const { table, digest, files, adopted, groups } of result.tables) {
     const key = reuse.keys.get(table)
+    if (key === undefined) continue
+    if (adopted) {
+      reuse.store.markLatest(table.name, key)
+      continue
+    }
     const drawn = figureRows.get(table)
-    if (!adopted && key !== undefined) reuse.store.put(key, result.path, { table: table.name, digest, files, ...(drawn === undefined ? {} : { figureRows: drawn }) })
+    const identity = reuse.identities.get(table)
+    const places = groups === undefined || identity === undefined ? undefined : { context: identity.context, limits: ROW_GROUP_LIMITS, groups }
+    reuse.store.put(key, result.path, { table: table.name, digest, files, ...(drawn === undefined ? {} : { figureRows: drawn }) }, places)
   }
 }
 

@@ -33,12 +33,13 @@ import { describeProblem } from "./publish/readback.ts"
 import type { ReadbackJob, ReadbackOutcome, RowsOutcome } from "./publish/readback-job.ts"
 import { ReadbackQueue } from "./publish/readback-queue.ts"
 import type { RowGroupLimits } from "./publish/row-groups.ts"
+import type { GroupIdentity, GroupPlace, PreviousGroups } from "./publish/group-reuse.ts"
 import type { TableDigest } from "./publish/digest.ts"
 import type { WrittenFile } from "./publish/sink.ts"
 import { type FileCopy, startCopier } from "./publish/copy.ts"
 import type { WorkerPool } from "./workers/pool.ts"
-import { type ClosedFiles, ParquetUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
-import { compareContent, TABLE_FORMATS, tableFile, type TableFormat } from "./publish/verify.ts"
+import { type ClosedFiles, ParquetUnreadable, PreviousFilesUnreadable, RowRejected, TableWriter, type WrittenTable } from "./publish/table-writer.ts"
+import { compareContent, TABLE_FORMATS, tableFile, type TableFormat, type TakenGroup } from "./publish/verify.ts"
 
 export type { RowGroupLimits } from "./publish/row-groups.ts"
 
@@ -98,6 +99,11 @@ export interface VersionWriter {
    */
   readonly adopt: (table: Table<any>, files: AdoptableFiles) => Effect.Effect<void, PublishError>
   /**
+   * Records where the table's row groups lie (a table ordered by doc_id), and takes the groups of
+   * `previous` that its rows make again (publish/group-reuse.ts). Before any row is appended.
+   */
+  readonly keepGroups: (table: Table<any>, identity: GroupIdentity, previous?: PreviousGroups) => Effect.Effect<void, PublishError>
+  /**
    * Tells that these tables get no more rows: their files are finished now, one table after another,
    * while the run goes on (what `finish` would otherwise do first). A failure shows at `finish`.
    */
@@ -120,6 +126,8 @@ export interface PublishedTable {
   readonly files: Readonly<Record<TableFormat, WrittenFile>>
   /** Taken with `adopt` rather than written. */
   readonly adopted: boolean
+  /** Where its row groups lie (keepGroups). */
+  readonly groups?: ReadonlyArray<GroupPlace> | undefined
 }
 
 /** Rows handed to the writers at a time when appending a long array or an iterable. */
@@ -142,6 +150,8 @@ const CHECK_DISK = "Check that the output folder is writable and the disk has sp
 const writeFailure = (path: string) => (error: unknown) =>
   error instanceof RowRejected
     ? publishError(`${error.table} table`, `row ${error.row} ${error.detail}`, A_BUG)
+    : error instanceof PreviousFilesUnreadable
+    ? publishError(error.path, error.problem, "The cache's copy of a table's files is damaged: delete the cache folder (or run with --no-cache), then run again.")
     : error instanceof ParquetUnreadable
     ? publishError(error.problem.file, `failed validation (${describeProblem(error.problem)})`, A_BUG)
     : error instanceof PublishError
@@ -349,6 +359,13 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         adopted.set(table, { taken, readBack })
       })
 
+    const keepGroups = (table: Table<any>, identity: GroupIdentity, previous?: PreviousGroups): Effect.Effect<void, PublishError> =>
+      Effect.gen(function* () {
+        const writer = writers.get(table)
+        if (writer === undefined || state.finishing) return yield* publishError(`${table.name} table`, "cannot keep row groups: it was taken as it is, or the version is finished", A_BUG)
+        yield* Effect.try({ try: () => writer.keepGroups(identity, previous), catch: writeFailure(staging) })
+      })
+
     /** The tables being finished early (complete), one after another. */
     let completing: Promise<unknown> = Promise.resolve()
     const complete = (tables: ReadonlyArray<Table<any>>): Effect.Effect<void, PublishError> =>
@@ -372,10 +389,11 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
       Effect.gen(function* () {
         const readBack = (job: ReadbackJob, last = false) => outcomes.set(job.file, last ? readback.addLast(job) : readback.add(job))
         const stagedPath = (file: string) => path.join(staging, file)
-        const tableRows = (table: Table<any>, format: "csv" | "arrow", expected: TableDigest) => ({ table: tableLayout(table), format, expected })
+        const tableRows = (table: Table<any>, format: "csv" | "arrow", expected: TableDigest, taken: ReadonlyArray<TakenGroup>) =>
+          ({ table: tableLayout(table), format, expected, ...(taken.length === 0 ? {} : { taken }) })
         for (const { table, files } of closed) {
           const file = tableFile(table, "csv")
-          readBack({ file, path: stagedPath(file), rows: tableRows(table, "csv", files.digest) })
+          readBack({ file, path: stagedPath(file), rows: tableRows(table, "csv", files.digest, files.taken) })
         }
         const written: Array<WrittenTable> = []
         yield* Effect.promise(() => completing) // one table's files finished at a time
@@ -383,7 +401,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
           const writtenTable = yield* Effect.tryPromise({ try: () => writer.close(), catch: writeFailure(staging) })
           written.push(writtenTable)
           const arrow = tableFile(table, "arrow")
-          readBack({ file: arrow, path: stagedPath(arrow), rows: tableRows(table, "arrow", writtenTable.digest) })
+          readBack({ file: arrow, path: stagedPath(arrow), rows: tableRows(table, "arrow", writtenTable.digest, writtenTable.taken) })
           const parquet = tableFile(table, "parquet")
           readBack({ file: parquet, path: stagedPath(parquet) })
         }
@@ -402,8 +420,8 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         const tables: Array<PublishedTable> = options.tables.map((table) => {
           const taken = adopted.get(table)?.taken
           if (taken !== undefined) return { table, digest: taken.digest, files: taken.files, adopted: true }
-          const { digest, files } = written.find((entry) => entry.table === table)!
-          return { table, digest, files, adopted: false }
+          const { digest, files, groups } = written.find((entry) => entry.table === table)!
+          return { table, digest, files, adopted: false, groups }
         })
         const tableFiles: Array<RenderedFile> = tables.flatMap(({ table, digest, files }) =>
           TABLE_FORMATS.map((format) => ({ path: tableFile(table, format), sha256: files[format].sha256, size: files[format].size, rows: digest.rows, table: table.name }))
@@ -479,7 +497,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         return yield* refuseOverwrite
       })
 
-    return { path: versionDir, staging, append, adopt, complete, finish } satisfies VersionWriter
+    return { path: versionDir, staging, append, adopt, keepGroups, complete, finish } satisfies VersionWriter
   }).pipe(
     Effect.catchTag("PlatformError", (error) =>
       Effect.fail(publishError(options.outDir, `could not be written (${error.message})`, CHECK_DISK))

@@ -7,6 +7,7 @@ import type { Table } from "../schemas/table.ts"
 import { cacheKey } from "./cache.ts"
 import { documentCacheKey } from "./document.ts"
 import type { SourceRow } from "../schemas/inputs/sources.ts"
+import type { GroupIdentity } from "./publish/group-reuse.ts"
 
 /** The codebooks, beyond the documents' annotations, whose content each measure table reads. */
 const codebooksRead: Readonly<Record<string, ReadonlyArray<string>>> = {
@@ -40,20 +41,29 @@ const documentKeys = (inputs: TableKeyInputs): Array<string> | undefined => {
   return keys
 }
 
+/** The codebooks a table reads, with their files' SHA-256. */
+const codebooksOf = (table: Table<any>, inputs: TableKeyInputs) =>
+  (codebooksRead[table.name] ?? []).map((name) => [name, inputs.codebookFiles.find((file) => file.name === name)?.sha256 ?? null])
+
 /** Each table's key in the store, or an empty map if the documents' keys cannot be worked out. */
 export const tableKeys = (tables: ReadonlyArray<Table<any>>, inputs: TableKeyInputs): Map<Table<any>, string> => {
   const keys = documentKeys(inputs)
   if (keys === undefined) return new Map()
   const documents = cacheKey(keys)
-  const codebook = (name: string) => inputs.codebookFiles.find((file) => file.name === name)?.sha256 ?? null
   return new Map(tables.map((table) => [
     table,
-    cacheKey(
-      "published-table",
-      table.name,
-      inputs.codeKey,
-      documentFree.has(table.name) ? null : documents,
-      (codebooksRead[table.name] ?? []).map((name) => [name, codebook(name)])
-    )
+    cacheKey("published-table", table.name, inputs.codeKey, documentFree.has(table.name) ? null : documents, codebooksOf(table, inputs))
   ]))
+}
+
+/**
+ * What each table's row groups are made from (publish/group-reuse.ts): the table, the code and the
+ * codebooks it reads, and each document's key; an empty map if the documents' keys cannot be worked out.
+ */
+export const groupIdentities = (tables: ReadonlyArray<Table<any>>, inputs: TableKeyInputs): Map<Table<any>, GroupIdentity> => {
+  const keys = documentKeys(inputs)
+  if (keys === undefined) return new Map()
+  const byDocId = new Map(inputs.sources.map(({ row }, i) => [row.doc_id, keys[i]!]))
+  const documentKey = (docId: string) => byDocId.get(docId)
+  return new Map(tables.map((table) => [table, { context: cacheKey("row-groups", table.name, inputs.codeKey, codebooksOf(table, inputs)), documentKey }]))
 }

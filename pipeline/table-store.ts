@@ -8,7 +8,10 @@
 // the files links them too, and reads them back with its other files before it is made visible.
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { deserialize, serialize } from "node:v8"
 import type { TableDigest } from "./publish/digest.ts"
+import type { GroupPlace, PreviousGroups } from "./publish/group-reuse.ts"
+import type { RowGroupLimits } from "./publish/row-groups.ts"
 import type { WrittenFile } from "./publish/sink.ts"
 import { TABLE_FORMATS, tableFile, type TableFormat } from "./publish/content.ts"
 
@@ -37,13 +40,30 @@ export interface TakenTable extends StoredTable {
   readonly dir: string
 }
 
+/** Where a table's row groups lie in an entry's files, and what they were made from (publish/group-reuse.ts). */
+export interface StoredGroups {
+  readonly context: string
+  readonly limits: RowGroupLimits
+  readonly groups: ReadonlyArray<GroupPlace>
+}
+
 export interface TableStore {
   readonly get: (key: string) => TakenTable | undefined
-  /** Keeps the files of `stored` found in `versionDir` under `key`; a failure only means no entry. */
-  readonly put: (key: string, versionDir: string, stored: StoredTable) => void
+  /**
+   * Keeps the files of `stored` found in `versionDir` under `key`, with their row groups' places if
+   * given, as the table's latest entry; a failure only means no entry.
+   */
+  readonly put: (key: string, versionDir: string, stored: StoredTable, groups?: StoredGroups) => void
+  /** Makes an entry there already the table's latest. */
+  readonly markLatest: (table: string, key: string) => void
+  /** The row groups of the table's latest entry, with its files, if it is untouched and has them. */
+  readonly latestGroups: (table: string) => PreviousGroups | undefined
 }
 
 const ENTRY = "entry.json"
+const GROUPS = "groups.v8"
+/** A file per table, naming its latest entry. */
+const LATEST = "latest"
 
 const stampOf = (path: string): FileStamp => {
   const stat = statSync(path, { bigint: true })
@@ -68,21 +88,55 @@ const linkOrCopy = (from: string, to: string): void => {
   }
 }
 
+/** Writes a small file aside and renames it into place; a failure only means it is not written. */
+const writeAside = (path: string, bytes: string | Uint8Array): void => {
+  const aside = `${path}.${process.pid}.tmp`
+  try {
+    writeFileSync(aside, bytes)
+    renameSync(aside, path)
+  } catch {
+    rmSync(aside, { force: true })
+  }
+}
+
 export const openTableStore = (dir: string): TableStore => {
   const entryDir = (key: string) => join(dir, key.slice(0, 2), key)
+  const latestFile = (table: string) => join(dir, LATEST, table)
+  const markLatest = (table: string, key: string) => {
+    mkdirSync(join(dir, LATEST), { recursive: true })
+    writeAside(latestFile(table), key)
+  }
+  const get = (key: string): TakenTable | undefined => {
+    const at = entryDir(key)
+    try {
+      const { stamps, ...entry } = JSON.parse(readFileSync(join(at, ENTRY), "utf8")) as StoreEntry
+      return untouched(at, { ...entry, stamps }) ? { ...entry, dir: at } : undefined
+    } catch {
+      return undefined
+    }
+  }
   return {
-    get: (key) => {
-      const at = entryDir(key)
+    get,
+    markLatest,
+    latestGroups: (table) => {
       try {
-        const { stamps, ...entry } = JSON.parse(readFileSync(join(at, ENTRY), "utf8")) as StoreEntry
-        return untouched(at, { ...entry, stamps }) ? { ...entry, dir: at } : undefined
+        const entry = get(readFileSync(latestFile(table), "utf8"))
+        if (entry === undefined) return undefined
+        const stored = deserialize(readFileSync(join(entry.dir, GROUPS))) as StoredGroups
+        return {
+          ...stored,
+          digest: entry.digest,
+          csvPath: join(entry.dir, tableFile({ name: table }, "csv")),
+          parquetPath: join(entry.dir, tableFile({ name: table }, "parquet")),
+          arrowPath: join(entry.dir, tableFile({ name: table }, "arrow"))
+        }
       } catch {
         return undefined
       }
     },
-    put: (key, versionDir, stored) => {
+    put: (key, versionDir, stored, groups) => {
       const at = entryDir(key)
-      if (existsSync(at)) return
+      if (existsSync(at)) return markLatest(stored.table, key)
       const aside = `${at}.${process.pid}.tmp`
       try {
         const stampEntries = TABLE_FORMATS.map((format) => {
@@ -93,7 +147,9 @@ export const openTableStore = (dir: string): TableStore => {
         })
         const stamps = Object.fromEntries(stampEntries) as Record<TableFormat, FileStamp>
         writeFileSync(join(aside, ENTRY), JSON.stringify({ ...stored, stamps } satisfies StoreEntry))
+        if (groups !== undefined) writeFileSync(join(aside, GROUPS), serialize(groups))
         renameSync(aside, at)
+        markLatest(stored.table, key)
       } catch {
         rmSync(aside, { recursive: true, force: true }) // another run made it meanwhile, or the disk is full: no entry
       }

@@ -266,7 +266,7 @@ describe("reading a table file back", () => {
   it("catches a file that is not what it claims to be", async () => {
     const { written, path } = await writeTable(tokens, rows)
     writeFileSync(path("arrow"), encodeArrow(documents, seedRows(documents)))
-    expect(await readArrowContent(tokens, "arrow/tokens.arrow", path("arrow"), written.digest.blockRows)).toMatchObject({ problem: { problem: expect.stringMatching(/^schema is doc_id:Dictionary/) } })
+    expect(await readArrowContent(tokens, "arrow/tokens.arrow", path("arrow"), { expected: written.digest })).toMatchObject({ problem: { problem: expect.stringMatching(/^schema is doc_id:Dictionary/) } })
     writeFileSync(path("parquet"), Buffer.from("not parquet"))
     expect(await verifyTableFile(tokens, "parquet", path("parquet"), written.digest)).toMatchObject({ problem: expect.stringMatching(/^could not be read as Parquet/) })
   })

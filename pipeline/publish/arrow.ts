@@ -74,6 +74,13 @@ class DictionaryValues {
     return dictionary.vector()
   }
 
+  /** Where row group `group`'s distinct values (in the order they first appear in it) are in the dictionary. */
+  positions(group: number): Int32Array {
+    const positions = this.groups[group]
+    if (positions === undefined) throw new Error(`no dictionary values were gathered for row group ${group}`)
+    return positions
+  }
+
   /** The dictionary index of each value of row group `group` (which must be the values it was given). */
   lookup(group: number, values: ArrayLike<unknown>, rows: number): Map<string, number> {
     const positions = this.groups[group]
@@ -142,9 +149,32 @@ export class ArrowTableWriter<T extends Table<any>> {
     for (let i = 0; i < dictionaries.length; i++) dictionaries[i]!.addGroup(columns[i]!, rows)
   }
 
+  /**
+   * Takes the dictionary columns' values of one row group from a record batch of a previous file of the
+   * table (its dictionary indices point into that file's dictionaries), in turn with `collect`.
+   */
+  collectTaken(batch: Arrow.RecordBatch): void {
+    if (this.output !== undefined || this.finished) throw new Error("dictionary values collected after writing started")
+    this.dictionaries.forEach((dictionary, i) => {
+      if (dictionary === undefined) return
+      const data = dictionaryData(batch, i)
+      const indices = distinctIndices(data)
+      const values = Array.from(indices, (index) => data.dictionary!.get(index) as string)
+      dictionary.addGroup(values, values.length)
+    })
+  }
+
   /** Writes rows, given as every column's values, as one record batch; the table's rows in order across the calls. */
   writeColumns(chunks: ColumnChunks): Promise<void> {
     return this.started().writeColumns(chunks)
+  }
+
+  /**
+   * Writes a record batch of a previous file of the table, given to `collectTaken` in its turn, as it
+   * is but for its dictionary indices, which are numbered into this file's dictionaries.
+   */
+  writeTaken(batch: Arrow.RecordBatch): Promise<void> {
+    return this.started().writeTaken(batch)
   }
 
   /** Finishes the file (a file of no rows has the schema and no batch), then lets go of the dictionaries. */
@@ -167,6 +197,41 @@ export class ArrowTableWriter<T extends Table<any>> {
     this.output ??= new ArrowOutput(this.schema, this.dictionaries, this.sink)
     return this.output
   }
+}
+
+/** A dictionary column of a record batch read from a file: one Data, its dictionary with it. */
+const dictionaryData = (batch: Arrow.RecordBatch, column: number): Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>> => {
+  const vector = batch.getChildAt(column)
+  const data = vector?.data[0]
+  if (vector === null || vector.data.length !== 1 || data === undefined || data.dictionary === undefined) throw new Error(`column ${column} of a record batch read back is not one dictionary-encoded chunk`)
+  return data as Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>>
+}
+
+/** The dictionary indices a column's rows use (none for a null), each once, in the order they first appear. */
+const distinctIndices = (data: Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>>): Int32Array => {
+  const indices = data.values as Int32Array
+  const seen = new Set<number>()
+  const hasNulls = data.nullCount > 0
+  for (let row = 0; row < data.length; row++) {
+    if (!hasNulls || data.getValid(row)) seen.add(indices[row]!)
+  }
+  return Int32Array.from(seen)
+}
+
+/**
+ * A dictionary column's indices renumbered: the k-th distinct index to appear becomes `positions[k]`
+ * (where the same value is in the new dictionary); a null's slot keeps what it held.
+ */
+const renumbered = (data: Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>>, positions: Int32Array): Int32Array => {
+  const old = data.values as Int32Array
+  const distinct = distinctIndices(data)
+  if (distinct.length !== positions.length) throw new Error("a record batch taken holds other values than when its dictionary values were gathered")
+  const newIndex = new Map<number, number>()
+  distinct.forEach((index, k) => newIndex.set(index, positions[k]!))
+  const indices = new Int32Array(data.length)
+  const hasNulls = data.nullCount > 0
+  for (let row = 0; row < data.length; row++) indices[row] = !hasNulls || data.getValid(row) ? newIndex.get(old[row]!)! : old[row]!
+  return indices
 }
 
 const appendValues = (builder: Arrow.Builder, values: ArrayLike<unknown>, rows: number): void => {
@@ -276,6 +341,20 @@ class ArrowOutput {
     const group = this.batches++
     const children = this.fields.map((_, i) => this.columnData(i, columns[i]!, rows, group))
     await this.writeBatch(rows, children)
+  }
+
+  async writeTaken(batch: Arrow.RecordBatch): Promise<void> {
+    if (batch.numRows === 0) return
+    const group = this.batches++
+    const children = this.fields.map((_, i) => {
+      const dictionary = this.dictionaries[i]
+      if (dictionary === undefined) return batch.getChildAt(i)!.data[0]!
+      const data = dictionaryData(batch, i)
+      const type = this.fields[i]!.type as Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>
+      const indices = renumbered(data, dictionary.positions(group))
+      return Arrow.makeData({ type, length: data.length, nullCount: data.nullCount, nullBitmap: data.nullBitmap, data: indices, dictionary: this.dictionaryVectors[i]! })
+    })
+    await this.writeBatch(batch.numRows, children)
   }
 
   async close(): Promise<WrittenFile> {

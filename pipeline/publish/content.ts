@@ -6,6 +6,7 @@
 // Parquet writer, which would slow each worker's start.
 import { open } from "node:fs/promises"
 import { createReadStream } from "node:fs"
+import { Readable } from "node:stream"
 import * as Arrow from "apache-arrow"
 import Papa from "papaparse"
 import type { TableLayout } from "./layout.ts"
@@ -26,17 +27,49 @@ export const schemaProblem = (file: string, actual: ReadonlyArray<string>, wante
 const READ_CHUNK_BYTES = 1 << 18
 
 /**
+ * A row group of a table file taken as it was from the table's previous files (group-reuse.ts): its
+ * rows are not read back (they were when first published, and its bytes are checked with the file's
+ * SHA-256), and its digest block is the one expected.
+ */
+export interface TakenGroup {
+  /** The group's place among the file's row groups (and the digest's blocks). */
+  readonly index: number
+  /** Its CSV records' bytes in the CSV file: from `csv[0]` to before `csv[1]`. */
+  readonly csv: readonly [number, number]
+}
+
+/** What a file is read back against: the digest's blocks, and the row groups taken, in order. */
+export interface ReadbackPlan {
+  readonly expected: Pick<TableDigest, "blockRows" | "blocks">
+  readonly taken?: ReadonlyArray<TakenGroup> | undefined
+}
+
+/** The CSV file's text but the taken groups' records (whole records: what is left is CSV still). */
+const csvText = (path: string, taken: ReadonlyArray<TakenGroup>): Readable => {
+  if (taken.length === 0) return createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK_BYTES })
+  async function* spans() {
+    let from = 0
+    for (const { csv: [start, end] } of taken) {
+      if (start > from) yield* createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK_BYTES, start: from, end: start - 1 })
+      from = end
+    }
+    yield* createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK_BYTES, start: from })
+  }
+  return Readable.from(spans(), { objectMode: false, encoding: "utf8" })
+}
+
+/**
  * The CSV file's header and records, cells decoded by the column kinds, digested in blocks of
  * `blockRows` (those of the digest it is to be compared with). `file` names it in problems.
  */
-export const readCsvContent = async (table: TableLayout, file: string, path: string, blockRows: ReadonlyArray<number>): Promise<FileContent> => {
-  const digest = new RowDigest(blockRows)
+export const readCsvContent = async (table: TableLayout, file: string, path: string, { expected, taken = [] }: ReadbackPlan): Promise<FileContent> => {
+  const digest = RowDigest.reading(expected, taken)
   const columns = table.columns.map(({ name }) => name)
   const metas = table.columns.map(({ meta }) => meta)
   const values: Array<unknown> = new Array(metas.length)
   let row = 0 // as a spreadsheet numbers them: the header is row 1
   let stopped: ReadbackProblem | undefined
-  const source = createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK_BYTES })
+  const source = csvText(path, taken)
   const stop = (problem: ReadbackProblem, parser: Papa.Parser) => {
     stopped = problem
     parser.abort()
@@ -50,7 +83,7 @@ export const readCsvContent = async (table: TableLayout, file: string, path: str
         quoteChar: '"',
         escapeChar: '"',
         step: ({ data: cells, errors }, parser) => {
-          row++
+          row = row === 0 ? 1 : digest.rows + 2 // the taken groups' records counted, though not read
           const error = errors[0]
           if (error !== undefined) return stop({ file, row, problem: `is not valid CSV (${error.message})` }, parser)
           if (row === 1) {
@@ -107,8 +140,8 @@ const columnValues = (vector: Arrow.Vector): ArrayLike<unknown> => {
   return [...vector]
 }
 
-/** The Arrow file's schema and rows, a record batch at a time, digested in blocks of `blockRows`. */
-export const readArrowContent = async (table: TableLayout, file: string, path: string, blockRows: ReadonlyArray<number>): Promise<FileContent> => {
+/** The Arrow file's schema and rows, a record batch at a time (but the taken groups'), digested in blocks. */
+export const readArrowContent = async (table: TableLayout, file: string, path: string, { expected, taken = [] }: ReadbackPlan): Promise<FileContent> => {
   const handle = await open(path, "r")
   try {
     const reader = await Arrow.RecordBatchReader.from(handle)
@@ -121,9 +154,13 @@ export const readArrowContent = async (table: TableLayout, file: string, path: s
       table.columns.map(({ name }, i) => `${name}:${types[i]}`)
     )
     if (problem !== undefined) return { problem }
-    const digest = new RowDigest(blockRows)
+    const digest = RowDigest.reading(expected, taken)
     const values: Array<unknown> = new Array(table.columns.length)
-    for await (const batch of reader) {
+    const skipped = new Set(taken.map(({ index }) => index))
+    for (let index = 0; index < reader.numRecordBatches; index++) {
+      if (skipped.has(index)) continue
+      const batch = await reader.readRecordBatch(index)
+      if (batch === null) return { problem: { file, problem: `has no record batch ${index}` } }
       const columns = table.columns.map((_, i) => columnValues(batch.getChildAt(i)!))
       for (let row = 0; row < batch.numRows; row++) {
         for (let i = 0; i < columns.length; i++) values[i] = columns[i]![row]

@@ -68,6 +68,16 @@ export class CsvTableWriter<T extends Table<any>> {
     this.sink.write(csvRecords(this.table, rows))
   }
 
+  /** CSV records encoded before, as their bytes. */
+  appendEncoded(bytes: Uint8Array): void {
+    this.sink.write(bytes)
+  }
+
+  /** Bytes written so far, the header included. */
+  get written(): number {
+    return this.sink.written
+  }
+
   close(): WrittenFile {
     return this.sink.close()
   }

@@ -65,13 +65,47 @@ export class RowDigest {
   /**
    * @param blockSizes where blocks end, as a reader is told (the sizes another digest recorded);
    *   without them, blocks end where `endBlock` is called (and at the end).
+   * @param takenBlocks for a reader, the digests of blocks it does not read (row groups taken as
+   *   they were from a previous file: group-reuse.ts), by their place: each comes in as it is, in turn.
    */
-  constructor(private readonly blockSizes?: ReadonlyArray<number>) {}
+  constructor(private readonly blockSizes?: ReadonlyArray<number>, private readonly takenBlocks?: ReadonlyMap<number, string>) {
+    this.addTakenBlocks()
+  }
+
+  /** A reader's digest, to compare with `expected`, of a file whose row groups `taken` are not read. */
+  static reading(expected: Pick<TableDigest, "blockRows" | "blocks">, taken: ReadonlyArray<{ readonly index: number }> = []): RowDigest {
+    return new RowDigest(expected.blockRows, taken.length === 0 ? undefined : new Map(taken.map(({ index }) => [index, expected.blocks[index] ?? ""])))
+  }
 
   /** Ends the block of the rows added since the last one, if there are any. */
   endBlock(): void {
     this.checkOpen()
     if (this.rowsInBlock > 0) this.finishBlock()
+  }
+
+  /**
+   * A block digested before (another digest's block, of rows known to be the same), added as it is
+   * after the blocks so far; the rows added since the last block must have been ended first.
+   */
+  addBlock(sha256: string, rows: number): void {
+    this.checkOpen()
+    if (this.rowsInBlock > 0 || this.blockSizes !== undefined) throw new Error("a digested block is added only between blocks, by a writer")
+    this.pushBlock(sha256, rows)
+  }
+
+  /** Where the next blocks are taken ones, adds them. */
+  private addTakenBlocks(): void {
+    const taken = this.takenBlocks
+    if (taken === undefined) return
+    for (let digest = taken.get(this.blocks.length); digest !== undefined; digest = taken.get(this.blocks.length)) {
+      this.pushBlock(digest, this.blockSizes?.[this.blocks.length] ?? 0)
+    }
+  }
+
+  private pushBlock(sha256: string, rows: number): void {
+    this.blocks.push(sha256)
+    this.blockRows.push(rows)
+    this.rows += rows
   }
 
   /** A row given as an object, read by the column names. */
@@ -196,5 +230,6 @@ export class RowDigest {
     this.blockRows.push(this.rowsInBlock)
     this.block = createHash("sha256")
     this.rowsInBlock = 0
+    this.addTakenBlocks()
   }
 }

@@ -306,18 +306,19 @@ export const readColumnChunks = async (
 }
 
 /**
- * Some columns of a Parquet file on disk, a row group at a time: each group's columns (in the order
- * asked) are handed to `onColumns`, in order.
+ * Some columns of a Parquet file on disk, a row group at a time: each group is handed to `onGroup`, in
+ * order, with a function that reads its columns (in the order asked), which it may leave unread.
  */
-export const scanParquetColumns = (path: string, names: ReadonlyArray<string>, onColumns: (chunks: ColumnChunks) => void): Promise<void> =>
+export const scanParquetColumns = (path: string, names: ReadonlyArray<string>, onGroup: (index: number, read: () => Promise<ColumnChunks>) => Promise<void>): Promise<void> =>
   names.length === 0
     ? Promise.resolve()
     : withParquetFile(path, async (file) => {
       const metadata = await parquetMetadataAsync(file)
       let rowStart = 0
-      for (const group of metadata.row_groups) {
-        const rowEnd = rowStart + Number(group.num_rows)
-        onColumns(await readColumnChunks(file, metadata, rowStart, rowEnd, names))
+      for (const [index, group] of metadata.row_groups.entries()) {
+        const start = rowStart
+        const rowEnd = start + Number(group.num_rows)
+        await onGroup(index, () => readColumnChunks(file, metadata, start, rowEnd, names))
         rowStart = rowEnd
       }
     })

@@ -5,7 +5,7 @@
 import type { ReadbackProblem } from "./readback.ts"
 import type { TableDigest } from "./digest.ts"
 import type { TableLayout } from "./layout.ts"
-import { compareContent, firstRowNumber, readArrowContent, readCsvContent, tableFile } from "./content.ts"
+import { compareContent, firstRowNumber, readArrowContent, readCsvContent, tableFile, type TakenGroup } from "./content.ts"
 import { hashFile, type WrittenFile } from "./sink.ts"
 
 export interface ReadbackJob {
@@ -18,6 +18,8 @@ export interface ReadbackJob {
     readonly table: TableLayout
     readonly format: "csv" | "arrow"
     readonly expected: TableDigest
+    /** Row groups taken as they were, whose rows are not read. */
+    readonly taken?: ReadonlyArray<TakenGroup>
   }
 }
 
@@ -33,10 +35,10 @@ export interface ReadbackOutcome {
 
 const readers = { csv: readCsvContent, arrow: readArrowContent }
 
-const checkRows = async ({ table, format, expected }: NonNullable<ReadbackJob["rows"]>, path: string): Promise<RowsOutcome> => {
+const checkRows = async ({ table, format, expected, taken }: NonNullable<ReadbackJob["rows"]>, path: string): Promise<RowsOutcome> => {
   const file = tableFile(table, format)
   try {
-    return { problem: compareContent(file, await readers[format](table, file, path, expected.blockRows), expected, firstRowNumber(format)) }
+    return { problem: compareContent(file, await readers[format](table, file, path, { expected, taken }), expected, firstRowNumber(format)) }
   } catch (error) {
     return { error: String(error) }
   }

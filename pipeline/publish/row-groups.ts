@@ -54,7 +54,7 @@ const checkLimits = (limits: RowGroupLimits): RowGroupLimits => {
 const uniform = (docId: string): number => createHash("sha256").update(docId).digest().readUInt32BE(0) / 2 ** 32
 
 /** Whether the table's rows come a document at a time (ordered by doc_id first). */
-const byDocument = (table: GroupedTable): boolean =>
+export const byDocument = (table: GroupedTable): boolean =>
   table.orderedBy?.[0] === "doc_id"
 
 /**

@@ -26,6 +26,11 @@ export class FileSink {
     this.fd = openSync(path, "wx")
   }
 
+  /** Bytes written so far (some perhaps still buffered). */
+  get written(): number {
+    return this.size
+  }
+
   /**
    * Takes the bytes now: they are copied or written before this returns, so the caller may reuse
    * its buffer (the Parquet writer does).

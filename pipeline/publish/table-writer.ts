@@ -3,13 +3,18 @@
 // table's column predicates, and its schema's decoder for any row they turn down, to accept it after all
 // or say what is wrong), and must not come before the previous row in the table's declared order; then
 // it is digested (digest.ts) and written to the CSV and Parquet files. Row groups end where row-groups.ts
-// ends them, and so do the digest's blocks: a block's digest stands for one row group's rows. On close, the Parquet file is read
-// back a row group at a time, twice: its dictionary columns, for the Arrow file's dictionaries; then
-// every column, whose rows' digest is the Parquet file's read-back check, each row group becoming one of
-// the Arrow file's record batches.
+// ends them, and so do the digest's blocks: a block's digest stands for one row group's rows. With
+// keepGroups, a row group holding the same documents' rows as a group of the table's previous files is
+// taken from them instead (group-reuse.ts): its CSV and Parquet bytes, its digest block, and on close its
+// Arrow record batch, dictionary indices renumbered. On close, the Parquet file is read back a row group
+// at a time, twice (but the groups taken): its dictionary columns, for the Arrow file's dictionaries;
+// then every column, whose rows' digest is the Parquet file's read-back check, each row group becoming
+// one of the Arrow file's record batches.
 // Memory is bounded by a row group (ROW_GROUP_LIMITS) while rows are appended; on close, one table's
 // dictionaries are added.
+import { open } from "node:fs/promises"
 import { join } from "node:path"
+import * as Arrow from "apache-arrow"
 import { Result } from "effect"
 import { compareRows, type Row, type Table } from "../../schemas/table.ts"
 import { firstProblem } from "../../schemas/inputs/issues.ts"
@@ -17,10 +22,11 @@ import { ArrowTableWriter } from "./arrow.ts"
 import { CsvTableWriter } from "./csv.ts"
 import { RowDigest, type TableDigest } from "./digest.ts"
 import { ParquetTableWriter, scanParquetColumns } from "./parquet.ts"
-import { ROW_GROUP_LIMITS, RowGroupBoundaries, type RowGroupLimits } from "./row-groups.ts"
+import { byDocument, ROW_GROUP_LIMITS, RowGroupBoundaries, type RowGroupLimits } from "./row-groups.ts"
+import { type Candidate, type GroupDocument, type GroupIdentity, type GroupPlace, matchesWhole, PreviousGroupIndex, type PreviousGroups, readRange, stillMatches } from "./group-reuse.ts"
 import type { ReadbackProblem } from "./readback.ts"
 import { FileSink, type WrittenFile } from "./sink.ts"
-import { type FileContent, readParquetContent, tableFile, type TableFormat } from "./verify.ts"
+import { type FileContent, readParquetContent, tableFile, type TableFormat, type TakenGroup } from "./verify.ts"
 
 export interface WrittenTable {
   readonly table: Table<any>
@@ -29,6 +35,40 @@ export interface WrittenTable {
   readonly files: Readonly<Record<TableFormat, WrittenFile>>
   /** What the Parquet file held when read back to write the Arrow file. */
   readonly parquetContent: FileContent
+  /** Where each row group lies, for a later run to take (with keepGroups only). */
+  readonly groups: ReadonlyArray<GroupPlace> | undefined
+  readonly taken: ReadonlyArray<TakenGroup>
+}
+
+/** The previous files of a table, whose row groups were taken, could not be read. */
+export class PreviousFilesUnreadable extends Error {
+  constructor(readonly path: string, readonly problem: string) {
+    super(`${path} ${problem}`)
+  }
+}
+
+/** The record batches of a previous Arrow file of the table, read one at a time. */
+const openPreviousArrow = async (path: string) => {
+  const handle = await open(path, "r")
+  const unreadable = (error: unknown) => new PreviousFilesUnreadable(path, `could not be read (${error instanceof Error ? error.message : String(error)})`)
+  try {
+    const reader = await Arrow.RecordBatchReader.from(handle)
+    await reader.open()
+    if (!reader.isFile()) throw new Error("not in the Arrow IPC file format")
+    return {
+      batch: async (index: number): Promise<Arrow.RecordBatch> => {
+        const batch = await reader.readRecordBatch(index).catch((error: unknown) => {
+          throw unreadable(error)
+        })
+        if (batch === null) throw unreadable(new Error(`it has no record batch ${index}`))
+        return batch
+      },
+      close: () => handle.close()
+    }
+  } catch (error) {
+    await handle.close()
+    throw unreadable(error)
+  }
 }
 
 /** A table's CSV and Parquet files, finished; its Arrow file is written next, from the Parquet file. */
@@ -37,6 +77,8 @@ export interface ClosedFiles {
   readonly digest: TableDigest
   readonly csv: WrittenFile
   readonly parquet: WrittenFile
+  /** The row groups taken as they were from the table's previous files, in order. */
+  readonly taken: ReadonlyArray<TakenGroup>
 }
 
 /** The Parquet file did not read back, so the Arrow file could not be written from it. */
@@ -74,10 +116,32 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private readonly names: ReadonlyArray<string>
   private readonly compare: (a: Row<T>, b: Row<T>) => number
   private readonly parquetPath: string
+  /** The last row written (or taken with its group), which the next must not come before. */
   private previous: Row<T> | undefined
+  private appended = 0
+  /** Rows validated and digested, not yet handed to the files. */
+  private segment: Array<Row<T>> = []
   private closed = false
   private filesClosed: ClosedFiles | undefined
   private closing: Promise<WrittenTable> | undefined
+  // Where the row groups lie, and taking previous ones (group-reuse.ts): only with an identity.
+  private identity: GroupIdentity | undefined
+  private reusable: PreviousGroupIndex | undefined
+  /** The documents of the row group being gathered. */
+  private gathered: Array<GroupDocument> = []
+  private document: unknown = undefined
+  private documentKey: string | null = null
+  /** Rows of the current document so far (in groups before too). */
+  private documentRows = 0
+  private candidate: Candidate | undefined
+  /** The rows of the group being gathered, while it may still be the candidate. */
+  private waiting: Array<Row<T>> = []
+  private groupCsvStart = 0
+  private readonly places: Array<GroupPlace> = []
+  /** The groups taken from the previous files, and the place each had there. */
+  private readonly taken: Array<TakenGroup> = []
+  private readonly takenFrom = new Map<number, number>()
+  private readonly limits: RowGroupLimits
 
   constructor(readonly table: T, dir: string, limits: RowGroupLimits = ROW_GROUP_LIMITS) {
     this.parquetPath = join(dir, tableFile(table, "parquet"))
@@ -95,14 +159,28 @@ export class TableWriter<T extends Table<any> = Table<any>> {
       for (const opened of sinks) opened.abandon()
       throw error
     }
+    this.limits = limits
     this.boundaries = new RowGroupBoundaries(table, limits)
     this.names = table.columns.map(({ name }) => name)
     this.compare = compareRows(table)
+    this.groupCsvStart = this.csv.written
   }
 
   /** Rows appended so far. */
   get rows(): number {
-    return this.digest.rows
+    return this.appended
+  }
+
+  /**
+   * Records where each row group lies and which documents' rows it holds (a table ordered by doc_id
+   * only), and takes the groups of `previous` that the same rows make again. Before any row.
+   */
+  keepGroups(identity: GroupIdentity, previous?: PreviousGroups): void {
+    if (this.appended > 0) throw new Error(`${this.table.name}: row groups kept after rows were appended`)
+    if (!byDocument(this.table)) return
+    this.identity = identity
+    const sameLimits = previous !== undefined && previous.limits.rows === this.limits.rows && previous.limits.chars === this.limits.chars
+    this.reusable = sameLimits && previous.context === identity.context ? new PreviousGroupIndex(previous) : undefined
   }
 
   /**
@@ -111,48 +189,107 @@ export class TableWriter<T extends Table<any> = Table<any>> {
    */
   append(rows: ReadonlyArray<Row<T>>): void {
     if (this.closed) throw new Error(`${this.table.name}: rows appended after the table was finished`)
-    const { table, names, boundaries, digest } = this
-    let accepted = 0
-    /** Where row groups end among the rows accepted: after this many. */
-    const groupEnds: Array<number> = []
-    let failure: RowRejected | undefined
-    for (const row of rows) {
-      const number = digest.rows
-      const rejection = table.passesColumnChecks(row) ? undefined : schemaRejection(table, row, number)
-      if (rejection !== undefined) {
-        failure = rejection
-        break
-      }
-      if (this.previous !== undefined && this.compare(this.previous, row) > 0) {
-        failure = new RowRejected(
-          table.name,
-          number,
-          `(${keyOf(table, row)}) comes before the row above it (${keyOf(table, this.previous)}) in the table's order (${table.orderedBy.join(", ")})`
-        )
-        break
-      }
-      this.previous = row
-      if (boundaries.takes(row as Record<string, unknown>)) {
-        digest.endBlock()
-        groupEnds.push(accepted)
-      }
-      digest.addRecord(row, names)
-      accepted++
-      if (boundaries.full()) {
-        digest.endBlock()
-        groupEnds.push(accepted)
-      }
+    try {
+      for (const row of rows) this.take(row)
+    } finally {
+      this.writeSegment()
     }
-    const valid = accepted === rows.length ? rows : rows.slice(0, accepted)
-    this.csv.append(valid)
-    let start = 0
-    for (const end of groupEnds) {
-      this.parquet.append(start === 0 && end === valid.length ? valid : valid.slice(start, end))
+  }
+
+  private take(row: Row<T>): void {
+    const record = row as Record<string, unknown>
+    this.appended++
+    if (this.boundaries.takes(record)) this.endGroup()
+    if (this.identity !== undefined) this.gather(record)
+    if (this.candidate === undefined) this.accept(row)
+    else {
+      this.waiting.push(row)
+      if (!stillMatches(this.gathered, this.candidate)) this.giveUpCandidate()
+    }
+    if (this.boundaries.full()) this.endGroup()
+  }
+
+  /** Counts the row to its document in the group; a group's first row looks for a previous group starting there. */
+  private gather(record: Record<string, unknown>): void {
+    const docId = record["doc_id"]
+    const nextDocument = docId !== this.document
+    if (nextDocument) {
+      this.document = docId
+      this.documentKey = this.identity!.documentKey(String(docId)) ?? null
+      this.documentRows = 0
+    }
+    if (this.gathered.length === 0) {
+      this.gathered.push({ key: this.documentKey, start: this.documentRows, rows: 0 })
+      this.candidate = this.reusable?.startingAt(this.documentKey, this.documentRows)
+    } else if (nextDocument) this.gathered.push({ key: this.documentKey, start: 0, rows: 0 })
+    this.gathered[this.gathered.length - 1]!.rows++
+    this.documentRows++
+  }
+
+  /** Validates, order-checks and digests a row, for the files. */
+  private accept(row: Row<T>): void {
+    const { table, digest } = this
+    const number = digest.rows
+    const rejection = table.passesColumnChecks(row) ? undefined : schemaRejection(table, row, number)
+    if (rejection !== undefined) throw rejection
+    if (this.previous !== undefined && this.compare(this.previous, row) > 0) {
+      throw new RowRejected(
+        table.name,
+        number,
+        `(${keyOf(table, row)}) comes before the row above it (${keyOf(table, this.previous)}) in the table's order (${table.orderedBy.join(", ")})`
+      )
+    }
+    this.previous = row
+    digest.addRecord(row, this.names)
+    this.segment.push(row)
+  }
+
+  /** The rows waiting for the candidate are written as usual: the group is a new one. */
+  private giveUpCandidate(): void {
+    const waiting = this.waiting
+    this.waiting = []
+    this.candidate = undefined
+    for (const row of waiting) this.accept(row)
+  }
+
+  private writeSegment(): void {
+    if (this.segment.length === 0) return
+    this.csv.append(this.segment)
+    this.parquet.append(this.segment)
+    this.segment = []
+  }
+
+  /** Ends the row group gathered: taken from the previous files if it is the candidate's, else written. */
+  private endGroup(): void {
+    const candidate = this.candidate
+    const first = this.waiting[0]
+    if (candidate !== undefined && first !== undefined && matchesWhole(this.gathered, candidate) && (this.previous === undefined || this.compare(this.previous, first) <= 0)) {
+      this.takeGroup(candidate)
+    } else {
+      if (candidate !== undefined) this.giveUpCandidate()
+      this.writeSegment()
+      const groups = this.parquet.groups.length
       this.parquet.endGroup()
-      start = end
+      this.digest.endBlock()
+      if (this.parquet.groups.length === groups) return // no rows: no group
     }
-    if (start < valid.length) this.parquet.append(start === 0 ? valid : valid.slice(start))
-    if (failure !== undefined) throw failure
+    this.candidate = undefined
+    this.waiting = []
+    if (this.identity !== undefined) this.places.push({ documents: this.gathered, csv: [this.groupCsvStart, this.csv.written], parquet: this.parquet.groups.at(-1)! })
+    this.gathered = []
+    this.groupCsvStart = this.csv.written
+  }
+
+  /** Writes a previous group's CSV lines and Parquet bytes as they are, and takes its digest block. */
+  private takeGroup({ index, place }: Candidate): void {
+    const previous = this.reusable!.previous
+    this.csv.appendEncoded(readRange(previous.csvPath, place.csv[0], place.csv[1]))
+    this.parquet.appendWrittenGroup(readRange(previous.parquetPath, place.parquet.start, place.parquet.end), place.parquet)
+    this.digest.addBlock(previous.digest.blocks[index]!, previous.digest.blockRows[index]!)
+    this.previous = this.waiting.at(-1)
+    const group = this.parquet.groups.length - 1
+    this.taken.push({ index: group, csv: [this.groupCsvStart, this.csv.written] })
+    this.takenFrom.set(group, index)
   }
 
   /**
@@ -162,8 +299,9 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   closeFiles(): ClosedFiles {
     if (this.filesClosed !== undefined) return this.filesClosed
     this.closed = true
+    this.endGroup()
     this.previous = undefined
-    this.filesClosed = { digest: this.digest.result(), csv: this.csv.close(), parquet: this.parquet.close() }
+    this.filesClosed = { digest: this.digest.result(), csv: this.csv.close(), parquet: this.parquet.close(), taken: this.taken }
     return this.filesClosed
   }
 
@@ -177,15 +315,27 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   }
 
   private async finishFiles(): Promise<WrittenTable> {
-    const { digest, csv, parquet } = this.closeFiles()
+    const { digest, csv, parquet, taken } = this.closeFiles()
     const file = tableFile(this.table, "parquet")
-    await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, (chunks) => this.arrow.collect(chunks)).catch((error: unknown) => {
-      throw new ParquetUnreadable({ file, problem: `could not be read as Parquet (${error instanceof Error ? error.message : String(error)})` })
-    })
-    const parquetContent = await readParquetContent(this.table, file, this.parquetPath, digest.blockRows, (chunks) => this.arrow.writeColumns(chunks))
-    if ("problem" in parquetContent) throw new ParquetUnreadable(parquetContent.problem)
-    const arrow = await this.arrow.close()
-    return { table: this.table, digest, files: { csv, arrow, parquet }, parquetContent }
+    const skipped = new Set(taken.map(({ index }) => index))
+    const previous = taken.length === 0 ? undefined : await openPreviousArrow(this.reusable!.previous.arrowPath)
+    try {
+      const takenBatch = (index: number) => previous!.batch(this.takenFrom.get(index)!)
+      await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, async (index, read) => {
+        if (skipped.has(index)) this.arrow.collectTaken(await takenBatch(index))
+        else this.arrow.collect(await read())
+      }).catch((error: unknown) => {
+        if (error instanceof PreviousFilesUnreadable) throw error
+        throw new ParquetUnreadable({ file, problem: `could not be read as Parquet (${error instanceof Error ? error.message : String(error)})` })
+      })
+      const parquetContent = await readParquetContent(this.table, file, this.parquetPath, { expected: digest, taken }, async (index, chunks) =>
+        chunks === undefined ? this.arrow.writeTaken(await takenBatch(index)) : this.arrow.writeColumns(chunks))
+      if ("problem" in parquetContent) throw new ParquetUnreadable(parquetContent.problem)
+      const arrow = await this.arrow.close()
+      return { table: this.table, digest, files: { csv, arrow, parquet }, parquetContent, groups: this.identity === undefined ? undefined : this.places, taken }
+    } finally {
+      await previous?.close()
+    }
   }
 
   /** Leaves the files unfinished, closing what is open (after a failure: the staging folder goes next). */

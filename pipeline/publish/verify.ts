@@ -4,12 +4,12 @@
 // appended, after validation: the file then holds exactly those rows.
 import { parquetMetadataAsync } from "hyparquet"
 import type { TableLayout } from "./layout.ts"
-import { compareContent, type FileContent, firstRowNumber, readArrowContent, readCsvContent, schemaProblem, type TableFormat, tableFile } from "./content.ts"
+import { compareContent, type FileContent, firstRowNumber, readArrowContent, type ReadbackPlan, readCsvContent, schemaProblem, type TableFormat, tableFile } from "./content.ts"
 import { RowDigest, type TableDigest } from "./digest.ts"
 import { type ColumnChunks, parquetTypes, readColumnChunks, withParquetFile } from "./parquet.ts"
 import type { ReadbackProblem } from "./readback.ts"
 
-export { compareContent, type FileContent, readArrowContent, readCsvContent, TABLE_FORMATS, type TableFormat, tableFile } from "./content.ts"
+export { compareContent, type FileContent, readArrowContent, type ReadbackPlan, readCsvContent, TABLE_FORMATS, type TableFormat, type TakenGroup, tableFile } from "./content.ts"
 
 /** An error of the consumer of the rows read, passed through as it is. */
 class Downstream extends Error {
@@ -28,15 +28,16 @@ const digestColumns = (digest: RowDigest, { columns, rows }: ColumnChunks): void
 }
 
 /**
- * The Parquet file's schema and rows, a row group at a time; each group's columns (in the table's
- * order) are also handed to `onColumns`, in order (publish writes the Arrow file from them).
+ * The Parquet file's schema and rows, a row group at a time, but the groups `taken` (not read); each
+ * group's columns (in the table's order; none for a group taken) are also handed to `onGroup`, in
+ * order (publish writes the Arrow file from them).
  */
 export const readParquetContent = async (
   table: TableLayout,
   file: string,
   path: string,
-  blockRows: ReadonlyArray<number>,
-  onColumns?: (chunks: ColumnChunks) => Promise<void>
+  { expected, taken = [] }: ReadbackPlan,
+  onGroup?: (group: number, chunks: ColumnChunks | undefined) => Promise<void>
 ): Promise<FileContent> => {
   try {
     return await withParquetFile(path, async (buffer): Promise<FileContent> => {
@@ -51,16 +52,17 @@ export const readParquetContent = async (
         table.columns.map(({ name, meta }, i) => describe(name, types[i] ?? "", meta.nullable))
       )
       if (problem !== undefined) return { problem }
-      const digest = new RowDigest(blockRows)
+      const digest = RowDigest.reading(expected, taken)
       const names = table.columns.map(({ name }) => name)
+      const skipped = new Set(taken.map(({ index }) => index))
       let rowStart = 0
-      for (const group of metadata.row_groups) {
+      for (const [index, group] of metadata.row_groups.entries()) {
         const rowEnd = rowStart + Number(group.num_rows)
-        const chunks = await readColumnChunks(buffer, metadata, rowStart, rowEnd, names)
-        digestColumns(digest, chunks)
-        if (onColumns !== undefined) {
+        const chunks = skipped.has(index) ? undefined : await readColumnChunks(buffer, metadata, rowStart, rowEnd, names)
+        if (chunks !== undefined) digestColumns(digest, chunks)
+        if (onGroup !== undefined) {
           try {
-            await onColumns(chunks)
+            await onGroup(index, chunks)
           } catch (error) {
             throw new Downstream(error)
           }
@@ -75,7 +77,7 @@ export const readParquetContent = async (
   }
 }
 
-const readers: Record<TableFormat, (table: TableLayout, file: string, path: string, blockRows: ReadonlyArray<number>) => Promise<FileContent>> = {
+const readers: Record<TableFormat, (table: TableLayout, file: string, path: string, plan: ReadbackPlan) => Promise<FileContent>> = {
   csv: readCsvContent,
   arrow: readArrowContent,
   parquet: readParquetContent
@@ -84,5 +86,5 @@ const readers: Record<TableFormat, (table: TableLayout, file: string, path: stri
 /** Reads one of a table's files back (`path` on disk) and checks it holds the rows digested as `expected`. */
 export const verifyTableFile = async (table: TableLayout, format: TableFormat, path: string, expected: TableDigest): Promise<ReadbackProblem | undefined> => {
   const file = tableFile(table, format)
-  return compareContent(file, await readers[format](table, file, path, expected.blockRows), expected, firstRowNumber(format))
+  return compareContent(file, await readers[format](table, file, path, { expected }), expected, firstRowNumber(format))
 }
