@@ -54,6 +54,9 @@ export const tableStoreDir = (cacheDir: string) => join(cacheDir, "tables")
 /** The figures drawn, by their specs (figures.ts). */
 export const figureCacheDir = (cacheDir: string) => join(cacheDir, "figures")
 
+/** The documents' annotations in the cache, read in the main thread. */
+export const cachedAnnotations = (settings: CacheSettings) => openDocumentCache(entriesDir(settings), settings).annotations
+
 const mainThreadCache = (settings: CacheSettings | undefined): DocumentCache | undefined =>
   settings === undefined
     ? undefined

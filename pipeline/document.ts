@@ -2,13 +2,14 @@
 // cache keeps), then the document's own counts for the measure stage (cheap, recomputed from the cached
 // annotation so that editing the framing or naming codebook does not redo the annotation). Pure
 // functions of the raw document and the codebooks: they run in the main thread or in a worker alike.
-import type { Row } from "../schemas/table.ts"
+import type { Row, Table } from "../schemas/table.ts"
 import type { documents } from "../schemas/documents.ts"
-import type { texts } from "../schemas/texts.ts"
-import type { cleaningLog } from "../schemas/cleaning_log.ts"
-import type { sentences } from "../schemas/sentences.ts"
-import type { tokens } from "../schemas/tokens.ts"
-import type { entities } from "../schemas/entities.ts"
+import { texts } from "../schemas/texts.ts"
+import { cleaningLog } from "../schemas/cleaning_log.ts"
+import { sentences } from "../schemas/sentences.ts"
+import { tokens } from "../schemas/tokens.ts"
+import { entities } from "../schemas/entities.ts"
+import { rowChars } from "./publish/row-groups.ts"
 import type { OutletRow } from "../schemas/inputs/outlets.ts"
 import type { BoilerplateCodebook } from "../schemas/inputs/boilerplate.ts"
 import type { Gazetteer } from "../schemas/inputs/gazetteer.ts"
@@ -90,16 +91,34 @@ export interface AnnotatedDocument {
   readonly warnings: ReadonlyArray<string>
 }
 
-export interface ProcessedDocument extends AnnotatedDocument {
-  /** This document's counts for the measure stage (and its frame_hits rows). */
-  readonly measures: DocumentMeasures
-  /** Rows of the per-document tables, for the run's summary (whether or not the rows are kept: see leaveOut). */
-  readonly sizes: { readonly sentences: number; readonly tokens: number; readonly entities: number; readonly removedSpans: number }
-}
-
 /** The parts of a processed document that hold a per-document table's rows. */
 export type RowsPart = "text" | "cleaningLog" | "sentences" | "tokens" | "entities"
 export const ROWS_PARTS: ReadonlyArray<RowsPart> = ["text", "cleaningLog", "sentences", "tokens", "entities"]
+
+/** The tables whose rows each part holds. */
+export const ROWS_TABLES: Readonly<Record<RowsPart, Table<any>>> = { text: texts, cleaningLog, sentences, tokens, entities }
+
+/** A document's rows in one table: how many, and their text as row groups measure it (row-groups.ts). */
+export interface TableSize {
+  readonly rows: number
+  readonly chars: number
+}
+
+export interface ProcessedDocument extends AnnotatedDocument {
+  /** This document's counts for the measure stage (and its frame_hits rows). */
+  readonly measures: DocumentMeasures
+  /**
+   * Rows of the per-document tables, for the run's summary, and each table's size, for its row groups
+   * (whether or not the rows are kept: see leaveOut).
+   */
+  readonly sizes: {
+    readonly sentences: number
+    readonly tokens: number
+    readonly entities: number
+    readonly removedSpans: number
+    readonly tables: Readonly<Record<RowsPart, TableSize>>
+  }
+}
 
 /**
  * What a run may leave out of a processed document: the rows of tables taken from the table store,
@@ -208,11 +227,23 @@ const measureInput = (annotated: AnnotatedDocument) => ({
   entities: annotated.entities
 })
 
+const tableSize = (table: Table<any>, rows: ReadonlyArray<object>): TableSize => {
+  const names = table.columns.map(({ name }) => name)
+  let chars = 0
+  for (const row of rows) chars += rowChars(row as Record<string, unknown>, names)
+  return { rows: rows.length, chars }
+}
+
+/** A document's rows in each part, as an annotation holds them. */
+export const rowsOfPart = (annotated: AnnotatedDocument, part: RowsPart): ReadonlyArray<object> =>
+  part === "text" ? [annotated.text] : annotated[part]
+
 const sizesOf = (annotated: AnnotatedDocument): ProcessedDocument["sizes"] => ({
   sentences: annotated.sentences.length,
   tokens: annotated.tokens.length,
   entities: annotated.entities.length,
-  removedSpans: annotated.cleaningLog.length
+  removedSpans: annotated.cleaningLog.length,
+  tables: Object.fromEntries(ROWS_PARTS.map((part) => [part, tableSize(ROWS_TABLES[part], rowsOfPart(annotated, part))])) as Record<RowsPart, TableSize>
 })
 
 /** Stage 5a: the document's own counts, from its annotation (and its codebook-free counts, if kept). */

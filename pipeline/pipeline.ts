@@ -11,21 +11,16 @@ import { Console, Effect } from "effect"
 import { compareRows, type Row, type Table } from "../schemas/table.ts"
 import { publishedTables } from "../schemas/index.ts"
 import { documents } from "../schemas/documents.ts"
-import { texts } from "../schemas/texts.ts"
-import { cleaningLog } from "../schemas/cleaning_log.ts"
-import { sentences } from "../schemas/sentences.ts"
-import { tokens } from "../schemas/tokens.ts"
-import { entities } from "../schemas/entities.ts"
 import { hashRawTexts, readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
-import { annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type RowsPart } from "./document.ts"
-import { documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
+import { type AnnotatedDocument, annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument, ROWS_PARTS, ROWS_TABLES, rowsOfPart, type RowsPart } from "./document.ts"
+import { cachedAnnotations, documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
 import { openTableStore, type TableStore, type TakenTable } from "./table-store.ts"
 import { groupIdentities, tableKeys } from "./table-keys.ts"
 import type { GroupIdentity } from "./publish/group-reuse.ts"
 import { ROW_GROUP_LIMITS } from "./publish/row-groups.ts"
-import { cacheKey, codeFingerprint, openDiskCache } from "./cache.ts"
-import { InputError } from "./errors.ts"
+import { cacheKey, codeFingerprint, type DiskCache, openDiskCache } from "./cache.ts"
+import { InputError, PublishError } from "./errors.ts"
 import { openPartial, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
 import { createMeasureAccumulator, frameLexiconRows, measureParameters, PRESTART_FROM_DOCUMENTS, startBootstrapPool } from "./measure/index.ts"
 import { termFrequencies } from "../schemas/term_frequencies.ts"
@@ -63,15 +58,6 @@ export interface PipelineOptions {
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-
-/** The parts of a processed document holding a per-document table's rows, with their tables. */
-const rowsParts: ReadonlyArray<readonly [RowsPart, Table<any>]> = [
-  ["text", texts],
-  ["cleaningLog", cleaningLog],
-  ["sentences", sentences],
-  ["tokens", tokens],
-  ["entities", entities]
-]
 
 /** Reads an iterable to its end (a lazy one's side effects, such as `seeing`'s, then happen). */
 const drain = (rows: Iterable<unknown>): void => {
@@ -120,7 +106,7 @@ export interface PipelineSummary {
  * and figures needed is dropped when this returns: the version is finished with the figures and the
  * texts' checksums only.
  */
-const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter, adopted: AdoptedTables, figureCache: FigureCache | undefined) =>
+const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter, { adopted, onDemand }: StoreUse, figureCache: FigureCache | undefined) =>
   // Scoped here, not by the run: a finaliser left with the run's scope would keep this function's
   // variables (the measures' running totals, the groups' documents) alive while the version is finished.
   Effect.scoped(Effect.gen(function* () {
@@ -145,20 +131,23 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const storedNaming = storedFigureRows(adopted, namingVariants)
     const termsUnneeded = adopted.has(termFrequencies) && storedKeyTerms !== undefined
     const unneeded = new Set<LeftOutPart>([
-      ...rowsParts.filter(([, table]) => adopted.has(table)).map(([part]) => part),
+      ...ROWS_PARTS.filter((part) => adopted.has(ROWS_TABLES[part]) || onDemand?.parts.has(part)),
       ...(termsUnneeded ? ["terms" as const] : [])
     ])
+    /** A part's rows: as the document came, or read from its annotation when its table wants them. */
+    const writePart = (doc: ProcessedDocument, part: RowsPart, annotation: () => AnnotatedDocument) => {
+      const table = ROWS_TABLES[part]
+      if (onDemand?.parts.has(part) !== true) return write(table, rowsOfPart(doc, part) as ReadonlyArray<Row<typeof table>>)
+      return version.appendDocument(table, doc.document.doc_id, doc.sizes.tables[part], () => rowsOfPart(annotation(), part) as ReadonlyArray<Row<typeof table>>)
+    }
 
     // 1–5a, a document at a time: read, clean, segment, annotate, count, write
     yield* feed((doc) =>
       Effect.gen(function* () {
         const { document } = doc
         yield* write(documents, [document])
-        yield* write(texts, [doc.text])
-        yield* write(cleaningLog, doc.cleaningLog)
-        yield* write(sentences, doc.sentences)
-        yield* write(tokens, doc.tokens)
-        yield* write(entities, doc.entities)
+        const annotation = onDemand === undefined ? () => doc : onDemand.read(document.doc_id)
+        for (const part of ROWS_PARTS) yield* writePart(doc, part, annotation)
         yield* write(frameHits, [...doc.measures.frame_hits].sort(byFrameHitOrder))
         // 5b. measure: only the document's counts are kept, folded into the running totals
         measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
@@ -265,6 +254,8 @@ const processingOptions = (
 /** What a run takes from the cache besides the documents: the table store (with each table's key in it for this run) and the figures. */
 interface TableReuse {
   readonly store: TableStore
+  /** The documents' annotations, whose rows a table taking row groups reads only for the groups it writes. */
+  readonly annotations: DiskCache<AnnotatedDocument>
   readonly keys: ReadonlyMap<Table<any>, string>
   /** What each table's row groups are made from: a table written anew takes the groups of its latest entry that it makes again. */
   readonly identities: ReadonlyMap<Table<any>, GroupIdentity>
@@ -276,6 +267,7 @@ const tableReuse = (run: PreparedRun, hashes: ReadonlyMap<string, string>, cache
   return {
     figures: { svgs: openDiskCache<string>(figureCacheDir(cache.dir)), rendererKey: cacheKey(cache.codeKey, rendererVersions()) },
     store: openTableStore(tableStoreDir(cache.dir)),
+    annotations: cachedAnnotations(cache),
     keys: tableKeys(publishedTables, inputs),
     identities: groupIdentities(publishedTables, inputs)
   }
@@ -284,6 +276,28 @@ const tableReuse = (run: PreparedRun, hashes: ReadonlyMap<string, string>, cache
 /** Tables taken from the table store, with their entries. */
 type AdoptedTables = ReadonlyMap<Table<any>, TakenTable>
 
+/**
+ * A document's rows of the per-document tables that take row groups from their previous files, read
+ * from its cached annotation only for the groups written anew (the document workers leave them out).
+ */
+interface RowsOnDemand {
+  readonly parts: ReadonlySet<RowsPart>
+  readonly read: (docId: string) => () => AnnotatedDocument
+}
+
+/**
+ * The parts read on demand when their tables take row groups: those with many rows a document. Reading
+ * a document's rows means reading its whole annotation, so the small parts (a document's text, its few
+ * cleaning_log rows) come with the document instead.
+ */
+const READ_ON_DEMAND: ReadonlyArray<RowsPart> = ["sentences", "tokens", "entities"]
+
+/** What a run takes from the table store: whole tables, and row groups of others. */
+interface StoreUse {
+  readonly adopted: AdoptedTables
+  readonly onDemand: RowsOnDemand | undefined
+}
+
 /** The tables whose stored entry must also hold the rows their figures draw (see writeCorpus). */
 const drawnFromStore: ReadonlySet<Table<any>> = new Set([keyness, entitySalience, namingVariants])
 
@@ -291,10 +305,11 @@ const drawnFromStore: ReadonlySet<Table<any>> = new Set([keyness, entitySalience
 const storedFigureRows = <T extends Table<any>>(adopted: AdoptedTables, table: T): ReadonlyArray<Row<T>> | undefined =>
   adopted.get(table)?.figureRows as ReadonlyArray<Row<T>> | undefined
 
-/** Takes from the store every table it holds under this run's key for it. */
+/** Takes from the store every table it holds under this run's key for it, and the row groups of the others' latest entries. */
 const adoptStoredTables = (version: VersionWriter, reuse: TableReuse) =>
   Effect.gen(function* () {
     const adopted = new Map<Table<any>, TakenTable>()
+    const parts = new Set<RowsPart>()
     for (const [table, key] of reuse.keys) {
       const stored = reuse.store.get(key)
       if (stored === undefined || (drawnFromStore.has(table) && stored.figureRows === undefined)) continue
@@ -302,10 +317,30 @@ const adoptStoredTables = (version: VersionWriter, reuse: TableReuse) =>
       adopted.set(table, stored)
     }
     for (const [table, identity] of reuse.identities) {
-      if (!adopted.has(table)) yield* version.keepGroups(table, identity, reuse.store.latestGroups(table.name))
+      if (adopted.has(table)) continue
+      const previous = reuse.store.latestGroups(table.name)
+      yield* version.keepGroups(table, identity, previous)
+      const part = READ_ON_DEMAND.find((candidate) => ROWS_TABLES[candidate] === table)
+      if (previous !== undefined && part !== undefined) parts.add(part)
     }
-    return adopted
+    const identity = reuse.identities.get(documents)
+    const onDemand = parts.size === 0 || identity === undefined ? undefined : { parts, read: annotationReader(reuse.annotations, identity) }
+    return { adopted, onDemand } satisfies StoreUse
   })
+
+/** A document's cached annotation, read once when first wanted. */
+const annotationReader = (annotations: DiskCache<AnnotatedDocument>, identity: GroupIdentity) => (docId: string) => {
+  let annotated: AnnotatedDocument | undefined
+  return () => {
+    if (annotated !== undefined) return annotated
+    const key = identity.documentKey(docId)
+    annotated = key === undefined ? undefined : annotations.get(key)
+    if (annotated === undefined) {
+      throw new PublishError({ path: docId, problem: "has no annotation in the cache any more, which this run needs", fix: "Run the pipeline again (nothing else may delete the cache while it runs)." })
+    }
+    return annotated
+  }
+}
 
 /** Keeps the tables just published in the store, for the next run. */
 const keepTables = (reuse: TableReuse, result: PublishResult, figureRows: ReadonlyMap<Table<any>, ReadonlyArray<unknown>>): void => {
@@ -329,9 +364,9 @@ const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, pro
     // 6. publish, opened first: the version's files are written in a staging folder as the rows come
     // (each row validated there), and the folder removed if anything fails
     const version = yield* openVersion({ outDir, dataset: run.dataset, tables: publishedTables })
-    const adopted: AdoptedTables = reuse === undefined ? new Map() : yield* adoptStoredTables(version, reuse)
+    const taken: StoreUse = reuse === undefined ? { adopted: new Map(), onDemand: undefined } : yield* adoptStoredTables(version, reuse)
     // 1–5, the documents streamed through, the measures and the figures
-    const corpus = yield* writeCorpus(version, feed, run.sources.length, run, progress ?? (() => {}), adopted, reuse?.figures)
+    const corpus = yield* writeCorpus(version, feed, run.sources.length, run, progress ?? (() => {}), taken, reuse?.figures)
     // 6. the version finished, read back and moved into place
     const result = yield* version.finish({
       provenance: {

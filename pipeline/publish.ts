@@ -34,6 +34,7 @@ import type { ReadbackJob, ReadbackOutcome, RowsOutcome } from "./publish/readba
 import { ReadbackQueue } from "./publish/readback-queue.ts"
 import type { RowGroupLimits } from "./publish/row-groups.ts"
 import type { GroupIdentity, GroupPlace, PreviousGroups } from "./publish/group-reuse.ts"
+import type { TableSize } from "./document.ts"
 import type { TableDigest } from "./publish/digest.ts"
 import type { WrittenFile } from "./publish/sink.ts"
 import { type FileCopy, startCopier } from "./publish/copy.ts"
@@ -92,6 +93,11 @@ export interface VersionWriter {
   readonly staging: string
   /** Validates and writes rows, which must come in the table's order (after those appended before). */
   readonly append: <T extends Table<any>>(table: T, rows: Iterable<Row<T>>) => Effect.Effect<void, PublishError>
+  /**
+   * Appends a document's rows, of the size given, read only if they must be written (not if they are
+   * in a row group taken from the table's previous files: keepGroups).
+   */
+  readonly appendDocument: <T extends Table<any>>(table: T, docId: string, size: TableSize, read: () => ReadonlyArray<Row<T>>) => Effect.Effect<void, PublishError>
   /**
    * Takes a table's three files as they are, from a folder laid out as a version (a table store entry),
    * instead of appending its rows. They are copied while the run goes on, and read back with the other
@@ -342,6 +348,14 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         if (chunk.length > 0) yield* writeChunk(writer, chunk)
       })
 
+    const appendDocument = <T extends Table<any>>(table: T, docId: string, size: TableSize, read: () => ReadonlyArray<Row<T>>): Effect.Effect<void, PublishError> =>
+      Effect.gen(function* () {
+        const writer = writers.get(table)
+        if (writer === undefined) return yield* publishError(`${table.name} table`, "is not one of the version's tables", A_BUG)
+        if (state.finishing) return yield* publishError(`${table.name} table`, "was appended to after the version was finished", A_BUG)
+        yield* Effect.try({ try: () => writer.appendDocument(docId, size, read), catch: writeFailure(staging) })
+      })
+
     const adopt = (table: Table<any>, taken: AdoptableFiles): Effect.Effect<void, PublishError> =>
       Effect.gen(function* () {
         const writer = writers.get(table)
@@ -497,7 +511,7 @@ export const openVersion = (options: OpenVersionOptions): Effect.Effect<VersionW
         return yield* refuseOverwrite
       })
 
-    return { path: versionDir, staging, append, adopt, keepGroups, complete, finish } satisfies VersionWriter
+    return { path: versionDir, staging, append, appendDocument, adopt, keepGroups, complete, finish } satisfies VersionWriter
   }).pipe(
     Effect.catchTag("PlatformError", (error) =>
       Effect.fail(publishError(options.outDir, `could not be written (${error.message})`, CHECK_DISK))

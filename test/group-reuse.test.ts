@@ -8,7 +8,7 @@ import { entities } from "../schemas/entities.ts"
 import type { Row } from "../schemas/table.ts"
 import { decodeCsv } from "../pipeline/publish/csv.ts"
 import type { GroupIdentity, PreviousGroups } from "../pipeline/publish/group-reuse.ts"
-import type { RowGroupLimits } from "../pipeline/publish/row-groups.ts"
+import { rowChars, type RowGroupLimits } from "../pipeline/publish/row-groups.ts"
 import { TableWriter, type WrittenTable } from "../pipeline/publish/table-writer.ts"
 import { compareContent, readArrowContent, readCsvContent, TABLE_FORMATS, tableFile, verifyTableFile } from "../pipeline/publish/verify.ts"
 import { projectRoot, tempDir } from "./support.ts"
@@ -43,16 +43,34 @@ const identity = (docs: ReadonlyArray<Doc>, context = "entities@test"): GroupIde
   return { context, documentKey: (docId) => keys.get(docId) }
 }
 
-const write = async (docs: ReadonlyArray<Doc>, reuse?: { identity: GroupIdentity; previous?: PreviousGroups }) => {
+const names = entities.columns.map(({ name }) => name)
+
+/**
+ * The documents' rows written through a TableWriter: in chunks of rows, or (`byDocument`) a document
+ * at a time, each read only if the writer asks (`reads` counts the documents read).
+ */
+const write = async (docs: ReadonlyArray<Doc>, reuse?: { identity: GroupIdentity; previous?: PreviousGroups }, byDocument = false) => {
   const dir = tempDir("group-reuse")
   for (const format of TABLE_FORMATS) mkdirSync(join(dir, format))
   const writer = new TableWriter(entities, dir, limits)
   if (reuse !== undefined) writer.keepGroups(reuse.identity, reuse.previous)
-  const rows = rowsOf(docs)
-  for (let start = 0; start < rows.length; start += 1000) writer.append(rows.slice(start, start + 1000))
+  let reads = 0
+  if (byDocument) {
+    for (const doc of docs) {
+      const rows = rowsOf([doc])
+      const chars = rows.reduce((sum, row) => sum + rowChars(row, names), 0)
+      writer.appendDocument(doc.id, { rows: rows.length, chars }, () => {
+        reads++
+        return rows
+      })
+    }
+  } else {
+    const rows = rowsOf(docs)
+    for (let start = 0; start < rows.length; start += 1000) writer.append(rows.slice(start, start + 1000))
+  }
   const written = await writer.close()
   const bytes = Object.fromEntries(TABLE_FORMATS.map((format) => [format, readFileSync(join(dir, tableFile(entities, format)))]))
-  return { dir, written, bytes }
+  return { dir, written, bytes, reads }
 }
 
 const previousOf = ({ dir, written }: { dir: string; written: WrittenTable }, context = "entities@test"): PreviousGroups => ({
@@ -88,6 +106,19 @@ describe("row groups taken from a table's previous files", () => {
     const groups = reused.written.groups!.length
     expect(reused.written.taken.length).toBeGreaterThanOrEqual(groups - 8)
     expect(reused.written.taken.length).toBeLessThan(groups)
+  })
+
+  it("give the same files when documents come whole, reading only the documents of the groups written anew", async () => {
+    const previous = await before()
+    const fresh = await write(after)
+    const reused = await write(after, { identity: identity(after), previous: previousOf(previous) }, true)
+    for (const format of TABLE_FORMATS) expect(reused.bytes[format]!.equals(fresh.bytes[format]!), format).toBe(true)
+    const groups = reused.written.groups!
+    const writtenAnew = groups.filter((_, i) => !reused.written.taken.some(({ index }) => index === i))
+    const documentsAnew = writtenAnew.reduce((sum, group) => sum + group.documents.length, 0)
+    expect(reused.reads).toBeGreaterThan(0)
+    expect(reused.reads).toBeLessThanOrEqual(documentsAnew)
+    expect(reused.reads).toBeLessThan(after.length / 4)
   })
 
   it("read back, whole or but the groups taken, as the rows appended", async () => {

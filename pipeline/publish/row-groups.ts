@@ -100,6 +100,27 @@ export class RowGroupBoundaries {
     return endsBefore
   }
 
+  /**
+   * Takes a whole document's rows at once, `rows` of them with `chars` of text (the same as taking them
+   * one by one, if no row fills the group): whether the group so far ends before them; undefined, and
+   * nothing taken, if they would fill the group (its rows must then be taken one by one).
+   */
+  takesDocument(document: unknown, rows: number, chars: number): boolean | undefined {
+    if (rows === 0) return false
+    const endsBefore = document !== this.document && this.rows > 0 && this.documentCloses()
+    const groupRows = endsBefore ? 0 : this.rows
+    const groupChars = endsBefore ? 0 : this.chars
+    if (document === this.document || groupRows + rows >= this.limits.rows || groupChars + chars >= this.limits.chars) return undefined
+    if (endsBefore) this.reset()
+    this.document = document
+    this.documentRows = rows
+    this.documentChars = chars
+    this.documents++
+    this.rows += rows
+    this.chars += chars
+    return endsBefore
+  }
+
   /** True if the group ends after the row just taken: it holds all the rows or text a group may. */
   full(): boolean {
     if (this.rows < this.limits.rows && this.chars < this.limits.chars) return false

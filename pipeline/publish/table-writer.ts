@@ -107,6 +107,11 @@ const schemaRejection = (table: Table<any>, row: Record<string, unknown>, number
   return new RowRejected(table.name, number, `(${keyOf(table, row)}) failed its schema at ${problem.field === "" ? "the row" : problem.field}: ${problem.message}`)
 }
 
+/** A document's rows, not read yet. */
+class UnreadRows<T extends Table<any>> {
+  constructor(readonly read: () => ReadonlyArray<Row<T>>) {}
+}
+
 export class TableWriter<T extends Table<any> = Table<any>> {
   private readonly csv: CsvTableWriter<T>
   private readonly arrow: ArrowTableWriter<T>
@@ -135,7 +140,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private documentRows = 0
   private candidate: Candidate | undefined
   /** The rows of the group being gathered, while it may still be the candidate. */
-  private waiting: Array<Row<T>> = []
+  private waiting: Array<Row<T> | UnreadRows<T>> = []
   private groupCsvStart = 0
   private readonly places: Array<GroupPlace> = []
   /** The groups taken from the previous files, and the place each had there. */
@@ -196,6 +201,37 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     }
   }
 
+  /**
+   * Appends a whole document's rows, of the size given, read only if they must be written: a document
+   * in a row group taken from the previous files (keepGroups) is never read. Rows as `append` takes them.
+   */
+  appendDocument(docId: string, size: { readonly rows: number; readonly chars: number }, read: () => ReadonlyArray<Row<T>>): void {
+    if (this.closed) throw new Error(`${this.table.name}: rows appended after the table was finished`)
+    if (size.rows === 0) return
+    const readRows = () => {
+      const rows = read()
+      if (rows.length !== size.rows) throw new Error(`${this.table.name}: ${docId} has ${rows.length} rows, not the ${size.rows} its size says`)
+      return rows
+    }
+    const endsBefore = this.reusable === undefined ? undefined : this.boundaries.takesDocument(docId, size.rows, size.chars)
+    if (endsBefore === undefined) return this.append(readRows())
+    if (this.document !== undefined && String(this.document) >= docId) {
+      throw new RowRejected(this.table.name, this.digest.rows, `(doc_id=${JSON.stringify(docId)}) comes before the document above it (${JSON.stringify(this.document)}) in the table's order (${this.table.orderedBy.join(", ")})`)
+    }
+    this.appended += size.rows
+    if (endsBefore) this.endGroup()
+    this.gatherDocument(docId, size.rows)
+    try {
+      if (this.candidate === undefined) for (const row of readRows()) this.accept(row)
+      else {
+        this.waiting.push(new UnreadRows(readRows))
+        if (!stillMatches(this.gathered, this.candidate)) this.giveUpCandidate()
+      }
+    } finally {
+      this.writeSegment()
+    }
+  }
+
   private take(row: Row<T>): void {
     const record = row as Record<string, unknown>
     this.appended++
@@ -213,17 +249,31 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private gather(record: Record<string, unknown>): void {
     const docId = record["doc_id"]
     const nextDocument = docId !== this.document
-    if (nextDocument) {
-      this.document = docId
-      this.documentKey = this.identity!.documentKey(String(docId)) ?? null
-      this.documentRows = 0
-    }
-    if (this.gathered.length === 0) {
-      this.gathered.push({ key: this.documentKey, start: this.documentRows, rows: 0 })
-      this.candidate = this.reusable?.startingAt(this.documentKey, this.documentRows)
-    } else if (nextDocument) this.gathered.push({ key: this.documentKey, start: 0, rows: 0 })
+    if (nextDocument) this.nextDocument(docId)
+    if (this.gathered.length === 0) this.startGroup()
+    else if (nextDocument) this.gathered.push({ key: this.documentKey, start: 0, rows: 0 })
     this.gathered[this.gathered.length - 1]!.rows++
     this.documentRows++
+  }
+
+  /** Counts a whole document's rows to the group (gather, a document at a time). */
+  private gatherDocument(docId: string, rows: number): void {
+    this.nextDocument(docId)
+    if (this.gathered.length === 0) this.startGroup()
+    else this.gathered.push({ key: this.documentKey, start: 0, rows: 0 })
+    this.gathered[this.gathered.length - 1]!.rows += rows
+    this.documentRows += rows
+  }
+
+  private nextDocument(docId: unknown): void {
+    this.document = docId
+    this.documentKey = this.identity!.documentKey(String(docId)) ?? null
+    this.documentRows = 0
+  }
+
+  private startGroup(): void {
+    this.gathered.push({ key: this.documentKey, start: this.documentRows, rows: 0 })
+    this.candidate = this.reusable?.startingAt(this.documentKey, this.documentRows)
   }
 
   /** Validates, order-checks and digests a row, for the files. */
@@ -244,12 +294,15 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     this.segment.push(row)
   }
 
-  /** The rows waiting for the candidate are written as usual: the group is a new one. */
+  /** The rows waiting for the candidate are written as usual (read, for a document's not read yet): the group is a new one. */
   private giveUpCandidate(): void {
     const waiting = this.waiting
     this.waiting = []
     this.candidate = undefined
-    for (const row of waiting) this.accept(row)
+    for (const item of waiting) {
+      if (item instanceof UnreadRows) for (const row of item.read()) this.accept(row)
+      else this.accept(item)
+    }
   }
 
   private writeSegment(): void {
@@ -263,7 +316,8 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private endGroup(): void {
     const candidate = this.candidate
     const first = this.waiting[0]
-    if (candidate !== undefined && first !== undefined && matchesWhole(this.gathered, candidate) && (this.previous === undefined || this.compare(this.previous, first) <= 0)) {
+    const inOrder = first instanceof UnreadRows || this.previous === undefined || (first !== undefined && this.compare(this.previous, first) <= 0)
+    if (candidate !== undefined && first !== undefined && matchesWhole(this.gathered, candidate) && inOrder) {
       this.takeGroup(candidate)
     } else {
       if (candidate !== undefined) this.giveUpCandidate()
@@ -286,7 +340,8 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     this.csv.appendEncoded(readRange(previous.csvPath, place.csv[0], place.csv[1]))
     this.parquet.appendWrittenGroup(readRange(previous.parquetPath, place.parquet.start, place.parquet.end), place.parquet)
     this.digest.addBlock(previous.digest.blocks[index]!, previous.digest.blockRows[index]!)
-    this.previous = this.waiting.at(-1)
+    const last = this.waiting.at(-1)
+    this.previous = last instanceof UnreadRows ? undefined : last // appendDocument checks the documents' order
     const group = this.parquet.groups.length - 1
     this.taken.push({ index: group, csv: [this.groupCsvStart, this.csv.written] })
     this.takenFrom.set(group, index)
