@@ -281,15 +281,17 @@ export const documentCacheKey = (doc: Pick<RawDocument, "source" | "sha256">, in
   cacheKey("annotated-document", codeKey, inputsKey, doc.sha256, doc.source)
 
 /**
- * The second part of a cache entry: what a run that takes every per-document table from the table
- * store needs of the document (its documents row, sizes and warnings, its codebook-free counts and
- * what the framing and naming codebooks are matched on), small and quick to read.
+ * The second part of a cache entry: what a run needs of the document besides its tokens, sentences and
+ * entities (which a run that takes their tables from the table store, or most of their row groups,
+ * does not read): its documents row, sizes and warnings, its clean text and cleaning_log rows, its
+ * codebook-free counts and what the framing and naming codebooks are matched on; small and quick to read.
  */
 export interface MeasureView {
   readonly document: Row<typeof documents>
   readonly warnings: ReadonlyArray<string>
   readonly sizes: ProcessedDocument["sizes"]
   readonly text: string
+  readonly cleaningLog: ReadonlyArray<Row<typeof cleaningLog>>
   readonly sentences: PackedSentences
   readonly counts: CodebookFreeCounts
 }
@@ -299,15 +301,16 @@ export const measureViewOf = (annotated: AnnotatedDocument): MeasureView => ({
   warnings: annotated.warnings,
   sizes: sizesOf(annotated),
   text: annotated.text.text_clean,
+  cleaningLog: annotated.cleaningLog,
   sentences: packSentences(matchableSentences(tokensBySentence(measureInput(annotated)))),
   counts: countCodebookFree(measureInput(annotated))
 })
 
-/** The document without its rows, as a measure view holds it, with its measures. */
-const withoutAnyRows = (view: MeasureView, measures: DocumentMeasures): ProcessedDocument => ({
+/** The document as its measure view holds it (without its tokens, sentences and entities), with its measures. */
+const fromView = (view: MeasureView, measures: DocumentMeasures): ProcessedDocument => ({
   document: view.document,
-  text: { doc_id: view.document.doc_id, text_clean: "" },
-  cleaningLog: [],
+  text: { doc_id: view.document.doc_id, text_clean: view.text },
+  cleaningLog: view.cleaningLog,
   sentences: [],
   tokens: [],
   entities: [],
@@ -324,9 +327,9 @@ const matchableOfAnnotated = (annotated: AnnotatedDocument): MatchableDocument =
   sentences: matchableSentences(tokensBySentence(measureInput(annotated)))
 })
 
-/** Stage 5a from a measure view: the document without its rows. */
+/** Stage 5a from a measure view: the document without its tokens, sentences and entities. */
 export const measureView = (view: MeasureView, measures: CompiledMeasureCodebooks): ProcessedDocument =>
-  withoutAnyRows(view, measureMatchable(matchableOf(view), measures, view.counts))
+  fromView(view, measureMatchable(matchableOf(view), measures, view.counts))
 
 export interface DocumentCache {
   /** The annotations: the rows of the per-document tables. */
@@ -415,15 +418,18 @@ export const fromCache = (
   leftOut: ReadonlySet<LeftOutPart> = new Set()
 ): ProcessedDocument | undefined => cachedEntry(documentCacheKey(doc, cache.inputsKey, cache.codeKey), context, cache, leftOut)
 
+/** The parts whose rows a measure view does not hold: only the (much larger) annotation has them. */
+export const ANNOTATION_ONLY: ReadonlyArray<RowsPart> = ["sentences", "tokens", "entities"]
+
 /** fromCache, given the document's cache key. */
 const cachedEntry = (key: string, context: DocumentContext, cache: DocumentCache, leftOut: ReadonlySet<LeftOutPart>): ProcessedDocument | undefined => {
   const view = cache.views.get(key)
   if (view === undefined) return undefined
-  const rowsWanted = !ROWS_PARTS.every((part) => leftOut.has(part))
+  const rowsWanted = ANNOTATION_ONLY.some((part) => !leftOut.has(part))
   const annotated = rowsWanted ? cache.annotations.get(key) : undefined
   if (rowsWanted && annotated === undefined) return undefined
   const measures = cachedMeasures(key, view, annotated, context.measures, cache)
-  return leaveOut(annotated === undefined ? withoutAnyRows(view, measures) : { ...annotated, sizes: view.sizes, measures }, leftOut)
+  return leaveOut(annotated === undefined ? fromView(view, measures) : { ...annotated, sizes: view.sizes, measures }, leftOut)
 }
 
 /**

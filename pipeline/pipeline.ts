@@ -13,7 +13,7 @@ import { publishedTables } from "../schemas/index.ts"
 import { documents } from "../schemas/documents.ts"
 import { hashRawTexts, readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
-import { type AnnotatedDocument, annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument, ROWS_PARTS, ROWS_TABLES, rowsOfPart, type RowsPart } from "./document.ts"
+import { type AnnotatedDocument, ANNOTATION_ONLY, annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument, ROWS_PARTS, ROWS_TABLES, rowsOfPart, type RowsPart } from "./document.ts"
 import { cachedAnnotations, documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
 import { openTableStore, type TableStore, type TakenTable } from "./table-store.ts"
 import { groupIdentities, tableKeys } from "./table-keys.ts"
@@ -286,11 +286,10 @@ interface RowsOnDemand {
 }
 
 /**
- * The parts read on demand when their tables take row groups: those with many rows a document. Reading
- * a document's rows means reading its whole annotation, so the small parts (a document's text, its few
- * cleaning_log rows) come with the document instead.
+ * The parts read on demand when their tables take row groups: those only a document's whole annotation
+ * holds. Its text and cleaning_log rows come with the document, from its small measure view.
  */
-const READ_ON_DEMAND: ReadonlyArray<RowsPart> = ["sentences", "tokens", "entities"]
+const READ_ON_DEMAND = ANNOTATION_ONLY
 
 /** What a run takes from the table store: whole tables, and row groups of others. */
 interface StoreUse {

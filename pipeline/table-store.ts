@@ -6,6 +6,9 @@
 // so a killed run leaves no half-made entry; an entry whose files are gone or were touched since (their
 // inode, size or modification time differ from the entry's record) is a miss. A version that takes
 // the files links them too, and reads them back with its other files before it is made visible.
+// An entry of a table ordered by doc_id also records where its row groups lie (publish/group-reuse.ts),
+// and the store names each table's latest entry: a re-run whose table changed (a document added) takes
+// from it the row groups that come out the same.
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { deserialize, serialize } from "node:v8"

@@ -212,25 +212,43 @@ const distinctIndices = (data: Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int
   const indices = data.values as Int32Array
   const seen = new Set<number>()
   const hasNulls = data.nullCount > 0
+  let previous = -1
   for (let row = 0; row < data.length; row++) {
-    if (!hasNulls || data.getValid(row)) seen.add(indices[row]!)
+    const index = indices[row]!
+    if (index === previous || (hasNulls && !data.getValid(row))) continue // runs of one value are common (doc_id, sentence_id)
+    previous = index
+    seen.add(index)
   }
   return Int32Array.from(seen)
 }
 
 /**
  * A dictionary column's indices renumbered: the k-th distinct index to appear becomes `positions[k]`
- * (where the same value is in the new dictionary); a null's slot keeps what it held.
+ * (where the same value is in the new dictionary); a null's slot keeps what it held. The indices as
+ * they are where none changes (a group before any new value).
  */
 const renumbered = (data: Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>>, positions: Int32Array): Int32Array => {
   const old = data.values as Int32Array
   const distinct = distinctIndices(data)
   if (distinct.length !== positions.length) throw new Error("a record batch taken holds other values than when its dictionary values were gathered")
+  if (distinct.every((index, k) => index === positions[k])) return old
   const newIndex = new Map<number, number>()
   distinct.forEach((index, k) => newIndex.set(index, positions[k]!))
   const indices = new Int32Array(data.length)
   const hasNulls = data.nullCount > 0
-  for (let row = 0; row < data.length; row++) indices[row] = !hasNulls || data.getValid(row) ? newIndex.get(old[row]!)! : old[row]!
+  let previous = -1
+  let renamed = -1
+  for (let row = 0; row < data.length; row++) {
+    const index = old[row]!
+    if (hasNulls && !data.getValid(row)) indices[row] = index
+    else {
+      if (index !== previous) {
+        previous = index
+        renamed = newIndex.get(index)!
+      }
+      indices[row] = renamed
+    }
+  }
   return indices
 }
 
