@@ -9,6 +9,7 @@ import { cleaningLog } from "../schemas/cleaning_log.ts"
 import { sentences } from "../schemas/sentences.ts"
 import { tokens } from "../schemas/tokens.ts"
 import { entities } from "../schemas/entities.ts"
+import { frameHits } from "../schemas/frame_hits.ts"
 import { rowChars } from "./publish/row-groups.ts"
 import type { OutletRow } from "../schemas/inputs/outlets.ts"
 import type { BoilerplateCodebook } from "../schemas/inputs/boilerplate.ts"
@@ -118,6 +119,8 @@ export interface ProcessedDocument extends AnnotatedDocument {
     readonly removedSpans: number
     readonly tables: Readonly<Record<RowsPart, TableSize>>
   }
+  /** The size of its frame_hits rows (measures.frame_hits), worked out where it is processed. */
+  readonly frameHits: TableSize
 }
 
 /**
@@ -251,11 +254,11 @@ export const measureAnnotated = (
   annotated: AnnotatedDocument,
   measures: CompiledMeasureCodebooks,
   counts: CodebookFreeCounts = countCodebookFree(measureInput(annotated))
-): ProcessedDocument => ({
-  ...annotated,
-  sizes: sizesOf(annotated),
-  measures: measureDocument(measureInput(annotated), measures, {}, counts)
-})
+): ProcessedDocument => withMeasures({ ...annotated, sizes: sizesOf(annotated) }, measureDocument(measureInput(annotated), measures, {}, counts))
+
+/** The document with its measures, and the size of its frame_hits rows. */
+const withMeasures = (doc: Omit<ProcessedDocument, "measures" | "frameHits">, measures: DocumentMeasures): ProcessedDocument =>
+  ({ ...doc, measures, frameHits: tableSize(frameHits, measures.frame_hits) })
 
 /** Stages 2–5a for one document: pure, so it can run in a worker or come from a cache. */
 export const processDocument = (doc: RawDocument, context: DocumentContext): ProcessedDocument =>
@@ -307,7 +310,7 @@ export const measureViewOf = (annotated: AnnotatedDocument): MeasureView => ({
 })
 
 /** The document as its measure view holds it (without its tokens, sentences and entities), with its measures. */
-const fromView = (view: MeasureView, measures: DocumentMeasures): ProcessedDocument => ({
+const fromView = (view: MeasureView, measures: DocumentMeasures): ProcessedDocument => withMeasures({
   document: view.document,
   text: { doc_id: view.document.doc_id, text_clean: view.text },
   cleaningLog: view.cleaningLog,
@@ -315,9 +318,8 @@ const fromView = (view: MeasureView, measures: DocumentMeasures): ProcessedDocum
   tokens: [],
   entities: [],
   warnings: view.warnings,
-  sizes: view.sizes,
-  measures
-})
+  sizes: view.sizes
+}, measures)
 
 const matchableOf = (view: MeasureView): MatchableDocument => ({ doc_id: view.document.doc_id, text: view.text, sentences: unpackSentences(view.sentences) })
 
@@ -429,7 +431,7 @@ const cachedEntry = (key: string, context: DocumentContext, cache: DocumentCache
   const annotated = rowsWanted ? cache.annotations.get(key) : undefined
   if (rowsWanted && annotated === undefined) return undefined
   const measures = cachedMeasures(key, view, annotated, context.measures, cache)
-  return leaveOut(annotated === undefined ? fromView(view, measures) : { ...annotated, sizes: view.sizes, measures }, leftOut)
+  return leaveOut(annotated === undefined ? fromView(view, measures) : withMeasures({ ...annotated, sizes: view.sizes }, measures), leftOut)
 }
 
 /**
@@ -451,5 +453,5 @@ export const processCached = (
   cache.annotations.put(key, annotated)
   cache.views.put(key, view)
   const measures = cachedMeasures(key, view, annotated, context.measures, cache)
-  return leaveOut({ ...annotated, sizes: view.sizes, measures }, leftOut)
+  return leaveOut(withMeasures({ ...annotated, sizes: view.sizes }, measures), leftOut)
 }

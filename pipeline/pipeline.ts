@@ -13,7 +13,7 @@ import { publishedTables } from "../schemas/index.ts"
 import { documents } from "../schemas/documents.ts"
 import { hashRawTexts, readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
-import { type AnnotatedDocument, ANNOTATION_ONLY, annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument, ROWS_PARTS, ROWS_TABLES, rowsOfPart, type RowsPart } from "./document.ts"
+import { type AnnotatedDocument, ANNOTATION_ONLY, type TableSize, annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument, ROWS_PARTS, ROWS_TABLES, rowsOfPart, type RowsPart } from "./document.ts"
 import { cachedAnnotations, documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
 import { openTableStore, type TableStore, type TakenTable } from "./table-store.ts"
 import { groupIdentities, tableKeys } from "./table-keys.ts"
@@ -134,11 +134,16 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
       ...ROWS_PARTS.filter((part) => adopted.has(ROWS_TABLES[part]) || onDemand?.parts.has(part)),
       ...(termsUnneeded ? ["terms" as const] : [])
     ])
+    /**
+     * A document's rows of a table, a document at a time (a table taking row groups from its previous
+     * files reads them only for a group it writes anew).
+     */
+    const writeDocument = <T extends Table<any>>(table: T, doc: ProcessedDocument, size: TableSize, rows: () => ReadonlyArray<Row<T>>) =>
+      adopted.has(table) ? Effect.void : version.appendDocument(table, doc.document.doc_id, size, rows)
     /** A part's rows: as the document came, or read from its annotation when its table wants them. */
     const writePart = (doc: ProcessedDocument, part: RowsPart, annotation: () => AnnotatedDocument) => {
-      const table = ROWS_TABLES[part]
-      if (onDemand?.parts.has(part) !== true) return write(table, rowsOfPart(doc, part) as ReadonlyArray<Row<typeof table>>)
-      return version.appendDocument(table, doc.document.doc_id, doc.sizes.tables[part], () => rowsOfPart(annotation(), part) as ReadonlyArray<Row<typeof table>>)
+      const source = onDemand?.parts.has(part) === true ? annotation : () => doc
+      return writeDocument(ROWS_TABLES[part], doc, doc.sizes.tables[part], () => rowsOfPart(source(), part) as ReadonlyArray<Row<any>>)
     }
 
     // 1–5a, a document at a time: read, clean, segment, annotate, count, write
@@ -148,7 +153,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
         yield* write(documents, [document])
         const annotation = onDemand === undefined ? () => doc : onDemand.read(document.doc_id)
         for (const part of ROWS_PARTS) yield* writePart(doc, part, annotation)
-        yield* write(frameHits, [...doc.measures.frame_hits].sort(byFrameHitOrder))
+        yield* writeDocument(frameHits, doc, doc.frameHits, () => [...doc.measures.frame_hits].sort(byFrameHitOrder))
         // 5b. measure: only the document's counts are kept, folded into the running totals
         measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
         documentRows.push(structuredClone(document)) // a copy whose strings no longer hold on to the raw text
