@@ -10,9 +10,10 @@ import type { PipelineError } from "../pipeline/errors.ts"
 import { parseShard, shareOf } from "../pipeline/shards.ts"
 import { readManifest } from "../pipeline/ingest.ts"
 import { loadCodebooks } from "../pipeline/codebooks.ts"
-import { documentsFromRaw } from "../pipeline/document-feed.ts"
+import { documentsFromRaw, tableStoreDir } from "../pipeline/document-feed.ts"
 import { compileContext } from "../pipeline/document.ts"
-import { editFramingCodebook } from "../bench/corpus.ts"
+import { addDocument, editFramingCodebook, generateCorpus } from "../bench/corpus.ts"
+import { openTableStore } from "../pipeline/table-store.ts"
 import { copySeedCorpus, editFile, failureOf, projectRoot, seedRaw, succeed, tempDir } from "./support.ts"
 
 const listFiles = (dir: string): Array<string> =>
@@ -146,6 +147,26 @@ describe("worker threads and the per-document cache", () => {
     const before = cacheEntries(cacheDir)
     await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 0, cacheDir }))
     expect(cacheEntries(cacheDir).size).toBe(before.size + 5)
+  })
+})
+
+describe("re-runs after texts are added and changed", () => {
+  it("take the row groups that come out the same, and publish what a run without cache publishes", async () => {
+    const corpus = tempDir("grown")
+    generateCorpus(corpus, 48, 3)
+    const cacheDir = tempDir("cache")
+    await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 2, cacheDir }))
+    const before = openTableStore(tableStoreDir(cacheDir)).latestGroups("tokens")
+    expect(before?.groups.length).toBeGreaterThan(2) // so that some are left as they were
+    addDocument(corpus, 3)
+    editFile(join(corpus, "texts", "bench-000020.txt"), (text) => `${text}\n\nOne more paragraph on the talks in Istanbul, and on who called them what.\n`)
+    const cached = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 2, cacheDir }))
+    const fresh = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 0 }))
+    expectSameDataset(cached.output, fresh.output)
+    const after = openTableStore(tableStoreDir(cacheDir)).latestGroups("tokens")!
+    const unchanged = after.groups.filter((group) => before!.groups.some((old) => JSON.stringify(old.documents) === JSON.stringify(group.documents)))
+    expect(unchanged.length).toBeGreaterThan(0)
+    expect(unchanged.length).toBeLessThan(after.groups.length)
   })
 })
 
