@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest"
 import { parquetMetadata, parquetReadObjects } from "hyparquet"
 import { texts } from "../schemas/texts.ts"
 import { tokens } from "../schemas/tokens.ts"
-import type { Row } from "../schemas/table.ts"
+import type { Row, Table } from "../schemas/table.ts"
 import { decodeCsv } from "../pipeline/publish/csv.ts"
 import { ParquetTableWriter, type WrittenRowGroup } from "../pipeline/publish/parquet.ts"
 import { FileSink } from "../pipeline/publish/sink.ts"
@@ -18,11 +18,12 @@ const seedTokens = (): Array<TokenRow> =>
   decodeCsv(tokens, readFileSync(join(projectRoot, "dist-data/seed-trump-putin-2025/1.0.0/csv/tokens.csv"), "utf8")).records as Array<TokenRow>
 
 /** How a part of the new file is made: rows written as a group, or a group of the old file taken. */
-type Part = { readonly rows: ReadonlyArray<TokenRow> } | { readonly taken: WrittenRowGroup }
+type Part<R = TokenRow> = { readonly rows: ReadonlyArray<R> } | { readonly taken: WrittenRowGroup }
 
-const writeParts = (parts: ReadonlyArray<Part>, old?: Uint8Array) => {
-  const path = join(tempDir("splice"), "tokens.parquet")
-  const writer = new ParquetTableWriter(tokens, new FileSink(path))
+/** A table's Parquet file (tokens unless told) made of the parts, in order; `old` holds the groups taken. */
+const writeParts = <T extends Table<any> = typeof tokens>(parts: ReadonlyArray<Part<Row<T>>>, old?: Uint8Array, table: T = tokens as unknown as T) => {
+  const path = join(tempDir("splice"), `${table.name}.parquet`)
+  const writer = new ParquetTableWriter(table, new FileSink(path))
   for (const part of parts) {
     if ("rows" in part) {
       writer.append(part.rows)
@@ -84,18 +85,7 @@ describe("a Parquet file that takes row groups of many pages", () => {
   it("moves their page locations too: the file of all its rows", () => {
     const text = (doc: number) => Array.from({ length: 80_000 }, (_, i) => `w${(i * 7 + doc) % 1000}`).join(" ")
     const groups = [0, 1, 2].map((group) => Array.from({ length: 4 }, (_, i) => ({ doc_id: `d${group}${i}`, text_clean: text(group * 4 + i) })))
-    const write = (parts: ReadonlyArray<{ rows: ReadonlyArray<Row<typeof texts>> } | { taken: WrittenRowGroup }>, old?: Uint8Array) => {
-      const path = join(tempDir("splice"), "texts.parquet")
-      const writer = new ParquetTableWriter(texts, new FileSink(path))
-      for (const part of parts) {
-        if ("rows" in part) {
-          writer.append(part.rows)
-          writer.endGroup()
-        } else writer.appendWrittenGroup(old!.subarray(part.taken.start, part.taken.end), part.taken)
-      }
-      writer.close()
-      return { bytes: readFileSync(path), groups: writer.groups }
-    }
+    const write = (parts: ReadonlyArray<Part<Row<typeof texts>>>, old?: Uint8Array) => writeParts(parts, old, texts)
     const old = write(groups.map((rows) => ({ rows })))
     expect(old.groups[1]!.indexes[1]!.offsetIndex!.page_locations.length).toBeGreaterThan(1) // text_clean: several pages
     const added = [{ doc_id: "a0", text_clean: "short" }]

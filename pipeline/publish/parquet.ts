@@ -178,19 +178,38 @@ const movedGroup = (group: WrittenRowGroup, start: number): { rowGroup: RowGroup
  * encodeParquet of all the rows, given the same groups.
  */
 export class ParquetTableWriter<T extends Table<any>> {
-  private readonly writer: ParquetWriter
+  private writer: ParquetWriter | undefined
   private readonly bytes: SinkWriter
   private readonly names: ReadonlyArray<string>
   private columns: Array<Array<unknown>>
   private buffered = 0
-  /** The row groups written, as this file holds them. */
-  readonly groups: Array<WrittenRowGroup> = []
+  /**
+   * Where each row group written lies, and its page indexes among the writer's. Its metadata is the
+   * writer's own (kept for the footer), copied only when asked for (`groups`), so that a file's row
+   * group metadata is not held twice.
+   */
+  private readonly spans: Array<{ readonly start: number; readonly end: number; readonly indexes: readonly [number, number] }> = []
 
   constructor(private readonly table: T, private readonly sink: FileSink) {
     this.names = table.columns.map(({ name }) => name)
     this.columns = this.names.map(() => [])
     this.bytes = new SinkWriter(sink)
     this.writer = new ParquetWriter({ ...fileOptions(table), writer: this.bytes })
+  }
+
+  /** Row groups written so far. */
+  get groupCount(): number {
+    return this.spans.length
+  }
+
+  /** The row groups written, as this file holds them (until `release`). */
+  get groups(): Array<WrittenRowGroup> {
+    const writer = this.open()
+    return this.spans.map(({ start, end, indexes: [from, to] }, i) => ({
+      start,
+      end,
+      ...movedGroup({ start, end, rowGroup: writer.row_groups[i]!, indexes: writer.pendingIndexes.slice(from, to) }, start)
+    }))
   }
 
   /** Adds rows to the row group being gathered. */
@@ -209,12 +228,11 @@ export class ParquetTableWriter<T extends Table<any>> {
   /** Writes the rows gathered as a row group (if there are any). */
   endGroup(): void {
     if (this.buffered === 0) return
+    const writer = this.open()
     const start = this.bytes.offset
-    const indexesBefore = this.writer.pendingIndexes.length
-    void this.writer.write({ columnData: columnSources(this.table, this.columns), rowGroupSize: this.buffered })
-    // Copied: the writer sets the page indexes' places in its own objects when it finishes the file.
-    const { rowGroup, indexes } = movedGroup({ start, end: start, rowGroup: this.writer.row_groups.at(-1)!, indexes: this.writer.pendingIndexes.slice(indexesBefore) }, start)
-    this.groups.push({ start, end: this.bytes.offset, rowGroup, indexes })
+    const indexesBefore = writer.pendingIndexes.length
+    void writer.write({ columnData: columnSources(this.table, this.columns), rowGroupSize: this.buffered })
+    this.spans.push({ start, end: this.bytes.offset, indexes: [indexesBefore, writer.pendingIndexes.length] })
     this.columns = this.names.map(() => [])
     this.buffered = 0
   }
@@ -227,24 +245,35 @@ export class ParquetTableWriter<T extends Table<any>> {
   appendWrittenGroup(bytes: Uint8Array, group: WrittenRowGroup): void {
     if (bytes.byteLength !== group.end - group.start) throw new Error(`a row group of ${group.end - group.start} bytes was given ${bytes.byteLength}`)
     this.endGroup()
+    const writer = this.open()
     const start = this.bytes.offset
     const { rowGroup, indexes } = movedGroup(group, start)
+    const indexesBefore = writer.pendingIndexes.length
     this.bytes.appendBytes(bytes)
-    this.writer.row_groups.push(rowGroup)
-    this.writer.num_rows += rowGroup.num_rows
-    this.writer.pendingIndexes.push(...indexes)
-    const copy = movedGroup(group, start)
-    this.groups.push({ start, end: this.bytes.offset, ...copy })
+    writer.row_groups.push(rowGroup)
+    writer.num_rows += rowGroup.num_rows
+    writer.pendingIndexes.push(...indexes)
+    this.spans.push({ start, end: this.bytes.offset, indexes: [indexesBefore, writer.pendingIndexes.length] })
   }
 
   close(): WrittenFile {
     this.endGroup()
-    void this.writer.finish() // synchronous: the sink writer has no asynchronous flush
+    void this.open().finish() // synchronous: the sink writer has no asynchronous flush
     return this.sink.close()
+  }
+
+  /** Lets go of the writer and its row groups' metadata, once the file is closed and `groups` taken. */
+  release(): void {
+    this.writer = undefined
   }
 
   abandon(): void {
     this.sink.abandon()
+  }
+
+  private open(): ParquetWriter {
+    if (this.writer === undefined) throw new Error(`${this.table.name}: Parquet writer used after it was let go of`)
+    return this.writer
   }
 }
 

@@ -142,7 +142,8 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   /** The rows of the group being gathered, while it may still be the candidate. */
   private waiting: Array<Row<T> | UnreadRows<T>> = []
   private groupCsvStart = 0
-  private readonly places: Array<GroupPlace> = []
+  /** Each row group's documents and CSV bytes (its Parquet place is added when the file is finished). */
+  private readonly places: Array<Omit<GroupPlace, "parquet">> = []
   /** The groups taken from the previous files, and the place each had there. */
   private readonly taken: Array<TakenGroup> = []
   private readonly takenFrom = new Map<number, number>()
@@ -322,14 +323,14 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     } else {
       if (candidate !== undefined) this.giveUpCandidate()
       this.writeSegment()
-      const groups = this.parquet.groups.length
+      const groups = this.parquet.groupCount
       this.parquet.endGroup()
       this.digest.endBlock()
-      if (this.parquet.groups.length === groups) return // no rows: no group
+      if (this.parquet.groupCount === groups) return // no rows: no group
     }
     this.candidate = undefined
     this.waiting = []
-    if (this.identity !== undefined) this.places.push({ documents: this.gathered, csv: [this.groupCsvStart, this.csv.written], parquet: this.parquet.groups.at(-1)! })
+    if (this.identity !== undefined) this.places.push({ documents: this.gathered, csv: [this.groupCsvStart, this.csv.written] })
     this.gathered = []
     this.groupCsvStart = this.csv.written
   }
@@ -342,7 +343,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     this.digest.addBlock(previous.digest.blocks[index]!, previous.digest.blockRows[index]!)
     const last = this.waiting.at(-1)
     this.previous = last instanceof UnreadRows ? undefined : last // appendDocument checks the documents' order
-    const group = this.parquet.groups.length - 1
+    const group = this.parquet.groupCount - 1
     this.taken.push({ index: group, csv: [this.groupCsvStart, this.csv.written] })
     this.takenFrom.set(group, index)
   }
@@ -387,7 +388,10 @@ export class TableWriter<T extends Table<any> = Table<any>> {
         chunks === undefined ? this.arrow.writeTaken(await takenBatch(index)) : this.arrow.writeColumns(chunks))
       if ("problem" in parquetContent) throw new ParquetUnreadable(parquetContent.problem)
       const arrow = await this.arrow.close()
-      return { table: this.table, digest, files: { csv, arrow, parquet }, parquetContent, groups: this.identity === undefined ? undefined : this.places, taken }
+      const written = this.identity === undefined ? [] : this.parquet.groups
+      const groups = this.identity === undefined ? undefined : this.places.map((place, i) => ({ ...place, parquet: written[i]! }))
+      this.parquet.release()
+      return { table: this.table, digest, files: { csv, arrow, parquet }, parquetContent, groups, taken }
     } finally {
       await previous?.close()
     }
