@@ -144,9 +144,8 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private groupCsvStart = 0
   /** Each row group's documents and CSV bytes (its Parquet place is added when the file is finished). */
   private readonly places: Array<Omit<GroupPlace, "parquet">> = []
-  /** The groups taken from the previous files, and the place each had there. */
-  private readonly taken: Array<TakenGroup> = []
-  private readonly takenFrom = new Map<number, number>()
+  /** The groups taken from the previous files, each with the place it had there. */
+  private readonly taken: Array<TakenGroup & { readonly previous: number }> = []
   private readonly limits: RowGroupLimits
 
   constructor(readonly table: T, dir: string, limits: RowGroupLimits = ROW_GROUP_LIMITS) {
@@ -194,7 +193,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
    * published (nothing of that row or after it is written).
    */
   append(rows: ReadonlyArray<Row<T>>): void {
-    if (this.closed) throw new Error(`${this.table.name}: rows appended after the table was finished`)
+    this.checkOpen()
     try {
       for (const row of rows) this.take(row)
     } finally {
@@ -207,7 +206,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
    * in a row group taken from the previous files (keepGroups) is never read. Rows as `append` takes them.
    */
   appendDocument(docId: string, size: { readonly rows: number; readonly chars: number }, read: () => ReadonlyArray<Row<T>>): void {
-    if (this.closed) throw new Error(`${this.table.name}: rows appended after the table was finished`)
+    this.checkOpen()
     if (size.rows === 0) return
     const readRows = () => {
       const rows = read()
@@ -231,6 +230,10 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     } finally {
       this.writeSegment()
     }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error(`${this.table.name}: rows appended after the table was finished`)
   }
 
   private take(row: Row<T>): void {
@@ -344,8 +347,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     const last = this.waiting.at(-1)
     this.previous = last instanceof UnreadRows ? undefined : last // appendDocument checks the documents' order
     const group = this.parquet.groupCount - 1
-    this.taken.push({ index: group, csv: [this.groupCsvStart, this.csv.written] })
-    this.takenFrom.set(group, index)
+    this.taken.push({ index: group, csv: [this.groupCsvStart, this.csv.written], previous: index })
   }
 
   /**
@@ -373,12 +375,12 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   private async finishFiles(): Promise<WrittenTable> {
     const { digest, csv, parquet, taken } = this.closeFiles()
     const file = tableFile(this.table, "parquet")
-    const skipped = new Set(taken.map(({ index }) => index))
+    const takenFrom = new Map(this.taken.map(({ index, previous }) => [index, previous]))
     const previous = taken.length === 0 ? undefined : await openPreviousArrow(this.reusable!.previous.arrowPath)
     try {
-      const takenBatch = (index: number) => previous!.batch(this.takenFrom.get(index)!)
+      const takenBatch = (index: number) => previous!.batch(takenFrom.get(index)!)
       await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, async (index, read) => {
-        if (skipped.has(index)) this.arrow.collectTaken(await takenBatch(index))
+        if (takenFrom.has(index)) this.arrow.collectTaken(await takenBatch(index))
         else this.arrow.collect(await read())
       }).catch((error: unknown) => {
         if (error instanceof PreviousFilesUnreadable) throw error
