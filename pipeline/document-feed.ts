@@ -16,10 +16,14 @@ import type { SourceRow } from "../schemas/inputs/sources.ts"
 
 export type OnDocument = (doc: ProcessedDocument) => Effect.Effect<void, PublishError>
 
-/** Hands every document, in order, to `onDocument`; the parts in `unneeded` may be left out (leaveOut). */
+/**
+ * Hands every document, in order, to `onDocument`; the parts in `unneeded` may be left out (leaveOut),
+ * and so may the term counts of the documents in `termsCounted` (the measures hold them already).
+ */
 export type DocumentFeed = (
   onDocument: OnDocument,
-  unneeded: ReadonlySet<LeftOutPart>
+  unneeded: ReadonlySet<LeftOutPart>,
+  termsCounted?: ReadonlySet<string>
 ) => Effect.Effect<void, InputError | PublishError, FileSystem.FileSystem | Path.Path | Scope.Scope>
 
 export interface CacheSettings {
@@ -50,6 +54,9 @@ const entriesDir = (settings: CacheSettings) => join(settings.dir, "documents", 
 
 /** The published tables kept for re-runs (table-store.ts). */
 export const tableStoreDir = (cacheDir: string) => join(cacheDir, "tables")
+
+/** The corpus's term totals kept for re-runs (term-store.ts). */
+export const termStoreDir = (cacheDir: string) => join(cacheDir, "terms")
 
 /** The figures drawn, by their specs (figures.ts). */
 export const figureCacheDir = (cacheDir: string) => join(cacheDir, "figures")
@@ -133,10 +140,10 @@ const processText = (pool: WorkerPool<DocumentRequest, DocumentReply>, rawDir: s
  * The document processed by the pool: taken from the cache without reading its text when its hash is
  * known, else (or when the cache does not hold it) from its text.
  */
-const processEntry = (pool: WorkerPool<DocumentRequest, DocumentReply>, rawDir: string, entry: SourceEntry, known: string | undefined) =>
+const processEntry = (pool: WorkerPool<DocumentRequest, DocumentReply>, rawDir: string, entry: SourceEntry, known: string | undefined, termsCounted: boolean) =>
   known === undefined
     ? processText(pool, rawDir, entry, known)
-    : Effect.flatMap(answer(pool.run({ source: entry.row, sha256: known })), (doc) => (doc === null ? processText(pool, rawDir, entry, known) : Effect.succeed(doc)))
+    : Effect.flatMap(answer(pool.run({ source: entry.row, sha256: known, ...(termsCounted ? { termsCounted } : {}) })), (doc) => (doc === null ? processText(pool, rawDir, entry, known) : Effect.succeed(doc)))
 
 /**
  * The documents of `sources` processed by the pool (those the cache holds taken from it, the others
@@ -149,11 +156,12 @@ const processInPool = (
   rawDir: string,
   sources: ReadonlyArray<SourceEntry>,
   known: ReadonlyMap<string, string> | undefined,
+  termsCounted: ReadonlySet<string>,
   inFlight: number,
   onDocument: OnDocument
 ) =>
   Stream.fromIterable(sources).pipe(
-    Stream.mapEffect((entry) => processEntry(pool, rawDir, entry, known?.get(entry.row.doc_id)), { concurrency: inFlight }),
+    Stream.mapEffect((entry) => processEntry(pool, rawDir, entry, known?.get(entry.row.doc_id), termsCounted.has(entry.row.doc_id)), { concurrency: inFlight }),
     Stream.runForEach(onDocument)
   )
 
@@ -174,21 +182,23 @@ export const documentsFromRaw = (
   context: DocumentContext,
   options: ProcessingOptions
 ): DocumentFeed =>
-  (onDocument, unneeded) =>
+  (onDocument, unneeded, termsCounted = new Set()) =>
     Effect.scoped(Effect.gen(function* () {
       const workers = poolSize(options.workers, unneeded)
       const known = options.cache === undefined ? undefined : options.known
       if (workers === 0 || sources.length === 0) {
         const cache = mainThreadCache(options.cache)
+        const withoutTerms = new Set([...unneeded, "terms" as const])
         for (const entry of sources) {
           const sha256 = known?.get(entry.row.doc_id)
-          const cached = sha256 === undefined || cache === undefined ? undefined : fromCache({ source: entry.row, sha256 }, context, cache, unneeded)
+          const leftOut = termsCounted.has(entry.row.doc_id) ? withoutTerms : unneeded
+          const cached = sha256 === undefined || cache === undefined ? undefined : fromCache({ source: entry.row, sha256 }, context, cache, leftOut)
           yield* onDocument(cached ?? processCached(yield* readUnchanged(rawDir, entry, sha256), context, cache, unneeded))
         }
         return
       }
       const pool = yield* openPool(codebooks, context, options, workers, unneeded)
-      yield* processInPool(pool, rawDir, sources, known, IN_FLIGHT_PER_WORKER * workers, onDocument)
+      yield* processInPool(pool, rawDir, sources, known, termsCounted, IN_FLIGHT_PER_WORKER * workers, onDocument)
     }))
 
 /** The documents held by partial files, read in the order given. */

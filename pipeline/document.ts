@@ -399,6 +399,8 @@ const cachedMeasures = (
 export interface KnownDocument {
   readonly source: SourceRow
   readonly sha256: string
+  /** Its term counts are not wanted: the measures hold them already. */
+  readonly termsCounted?: boolean
 }
 
 /** What a document worker is sent: the document's text, or only what finds it in the cache. */

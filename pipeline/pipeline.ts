@@ -14,15 +14,16 @@ import { documents } from "../schemas/documents.ts"
 import { hashRawTexts, readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
 import { type AnnotatedDocument, ANNOTATION_ONLY, type TableSize, annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument, ROWS_PARTS, ROWS_TABLES, rowsOfPart, type RowsPart } from "./document.ts"
-import { cachedAnnotations, documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
+import { cachedAnnotations, documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, termStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
 import { openTableStore, type TableStore, type TakenTable } from "./table-store.ts"
-import { groupIdentities, tableKeys } from "./table-keys.ts"
+import { documentKeysById, groupIdentities, tableKeys } from "./table-keys.ts"
+import { openTermStore, resumableDocuments, type TermStore } from "./term-store.ts"
 import type { GroupIdentity } from "./publish/group-reuse.ts"
 import { ROW_GROUP_LIMITS } from "./publish/row-groups.ts"
 import { cacheKey, codeFingerprint, type DiskCache, openDiskCache } from "./cache.ts"
 import { InputError, PublishError } from "./errors.ts"
 import { openPartial, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
-import { createMeasureAccumulator, frameLexiconRows, measureParameters, PRESTART_FROM_DOCUMENTS, startBootstrapPool } from "./measure/index.ts"
+import { createMeasureAccumulator, frameLexiconRows, type MeasureAccumulator, measureParameters, PRESTART_FROM_DOCUMENTS, startBootstrapPool } from "./measure/index.ts"
 import { termFrequencies } from "../schemas/term_frequencies.ts"
 import { keyness } from "../schemas/keyness.ts"
 import { entitySalience } from "../schemas/entity_salience.ts"
@@ -106,7 +107,7 @@ export interface PipelineSummary {
  * and figures needed is dropped when this returns: the version is finished with the figures and the
  * texts' checksums only.
  */
-const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter, { adopted, onDemand }: StoreUse, figureCache: FigureCache | undefined) =>
+const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, run: PreparedRun, progress: ProgressReporter, { adopted, onDemand }: StoreUse, reuse: TableReuse | undefined) =>
   // Scoped here, not by the run: a finaliser left with the run's scope would keep this function's
   // variables (the measures' running totals, the groups' documents) alive while the version is finished.
   Effect.scoped(Effect.gen(function* () {
@@ -134,6 +135,9 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
       ...ROWS_PARTS.filter((part) => adopted.has(ROWS_TABLES[part]) || onDemand?.parts.has(part)),
       ...(termsUnneeded ? ["terms" as const] : [])
     ])
+    // The term totals an earlier run kept, if they count only documents of this run, unchanged: only
+    // the other documents' term lists are then sent and folded in.
+    const termsCounted = termsUnneeded || reuse === undefined ? new Set<string>() : resumeTerms(measures, reuse)
     /**
      * A document's rows of a table, a document at a time (a table taking row groups from its previous
      * files reads them only for a group it writes anew).
@@ -165,7 +169,10 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
         counts.entities += doc.sizes.entities
         counts.removedSpans += doc.sizes.removedSpans
         progress({ done: documentRows.length, total, label: document.doc_id })
-      }), unneeded)
+      }), unneeded, termsCounted)
+    if (!termsUnneeded && reuse !== undefined && termsCounted.size !== reuse.documentKeys.size) {
+      reuse.terms.put({ documents: reuse.documentKeys, state: measures.termState() })
+    }
 
     // 5b. the group-level measures, written as they are produced; the groups' bootstrap runs on other
     // threads meanwhile (stopped if writing fails)
@@ -207,7 +214,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
       keyness: figureKeyness,
       namingVariants: figureNaming,
       entitySalience: figureSalience
-    }, figureCache))
+    }, reuse?.figures))
     const figureRows = new Map<Table<any>, ReadonlyArray<unknown>>([[keyness, figureKeyness], [entitySalience, figureSalience], [namingVariants, figureNaming]])
     return { figures, figureRows, textInputs, warnings, documents: documentRows.length, counts }
   }))
@@ -265,6 +272,9 @@ interface TableReuse {
   /** What each table's row groups are made from: a table written anew takes the groups of its latest entry that it makes again. */
   readonly identities: ReadonlyMap<Table<any>, GroupIdentity>
   readonly figures: FigureCache
+  /** The corpus's term totals kept for re-runs, and each document's cache key by its doc_id (empty if one is not known). */
+  readonly terms: TermStore
+  readonly documentKeys: ReadonlyMap<string, string>
 }
 
 const tableReuse = (run: PreparedRun, hashes: ReadonlyMap<string, string>, cache: CacheSettings): TableReuse => {
@@ -274,7 +284,25 @@ const tableReuse = (run: PreparedRun, hashes: ReadonlyMap<string, string>, cache
     store: openTableStore(tableStoreDir(cache.dir)),
     annotations: cachedAnnotations(cache),
     keys: tableKeys(publishedTables, inputs),
-    identities: groupIdentities(publishedTables, inputs)
+    identities: groupIdentities(publishedTables, inputs),
+    terms: openTermStore(termStoreDir(cache.dir), cache.codeKey),
+    documentKeys: documentKeysById(inputs) ?? new Map()
+  }
+}
+
+/**
+ * Starts the measures from the term totals kept by an earlier run, if every document they count is in
+ * this run with the same cache key; the documents whose terms they hold (none if not taken).
+ */
+const resumeTerms = (measures: MeasureAccumulator, reuse: TableReuse): ReadonlySet<string> => {
+  const kept = reuse.terms.latest()
+  const resumable = resumableDocuments(kept, reuse.documentKeys)
+  if (kept === undefined || resumable.size === 0) return resumable
+  try {
+    measures.resumeTerms(kept.state, resumable)
+    return resumable
+  } catch {
+    return new Set() // kept by other code, or damaged: a miss
   }
 }
 
@@ -370,7 +398,7 @@ const publishCorpus = (run: PreparedRun, feed: DocumentFeed, outDir: string, pro
     const version = yield* openVersion({ outDir, dataset: run.dataset, tables: publishedTables })
     const taken: StoreUse = reuse === undefined ? { adopted: new Map(), onDemand: undefined } : yield* adoptStoredTables(version, reuse)
     // 1–5, the documents streamed through, the measures and the figures
-    const corpus = yield* writeCorpus(version, feed, run.sources.length, run, progress ?? (() => {}), taken, reuse?.figures)
+    const corpus = yield* writeCorpus(version, feed, run.sources.length, run, progress ?? (() => {}), taken, reuse)
     // 6. the version finished, read back and moved into place
     const result = yield* version.finish({
       provenance: {

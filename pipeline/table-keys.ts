@@ -41,6 +41,12 @@ const documentKeys = (inputs: TableKeyInputs): Array<string> | undefined => {
   return keys
 }
 
+/** Each document's cache key by its doc_id; undefined if a text's hash is not known. */
+export const documentKeysById = (inputs: TableKeyInputs): Map<string, string> | undefined => {
+  const keys = documentKeys(inputs)
+  return keys === undefined ? undefined : new Map(inputs.sources.map(({ row }, i) => [row.doc_id, keys[i]!]))
+}
+
 /** The codebooks a table reads, with their files' SHA-256. */
 const codebooksOf = (table: Table<any>, inputs: TableKeyInputs) =>
   (codebooksRead[table.name] ?? []).map((name) => [name, inputs.codebookFiles.find((file) => file.name === name)?.sha256 ?? null])
@@ -61,9 +67,8 @@ export const tableKeys = (tables: ReadonlyArray<Table<any>>, inputs: TableKeyInp
  * codebooks it reads, and each document's key; an empty map if the documents' keys cannot be worked out.
  */
 export const groupIdentities = (tables: ReadonlyArray<Table<any>>, inputs: TableKeyInputs): Map<Table<any>, GroupIdentity> => {
-  const keys = documentKeys(inputs)
-  if (keys === undefined) return new Map()
-  const byDocId = new Map(inputs.sources.map(({ row }, i) => [row.doc_id, keys[i]!]))
+  const byDocId = documentKeysById(inputs)
+  if (byDocId === undefined) return new Map()
   const documentKey = (docId: string) => byDocId.get(docId)
   return new Map(tables.map((table) => [table, { context: cacheKey("row-groups", table.name, inputs.codeKey, codebooksOf(table, inputs)), documentKey }]))
 }

@@ -2,6 +2,7 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { createHash } from "node:crypto"
 import { readdirSync, readFileSync } from "node:fs"
+import { deserialize, serialize } from "node:v8"
 import { describe, expect, it } from "vitest"
 import {
   accumulatorFromJSON,
@@ -273,6 +274,57 @@ describe("partial results of shards", () => {
     expect(() => accumulatorFromJSON(codebooks, broken)).toThrow(/terms\[0\]\.counts has/)
     const unsorted = { ...partial, documents: [...partial.documents].reverse() }
     expect(() => accumulatorFromJSON(codebooks, unsorted)).toThrow(/not sorted by doc_id/)
+  })
+})
+
+describe("term totals kept between runs", () => {
+  const documents = synthetic(60, 13)
+  /** A state as a later run reads it: through v8's serialiser, as the term store keeps it. */
+  const kept = (accumulator: ReturnType<typeof accumulate>) => deserialize(serialize(accumulator.termState())) as ReturnType<typeof accumulator.termState>
+  /** The document with its term lists emptied: a resumed accumulator must not need them. */
+  const withoutTerms = ({ groups, measures }: Measured): Measured => ({ groups, measures: { ...measures, terms: [] } })
+
+  it("resumed and given the other documents, give the tables and partial of adding them all, however they are split and ordered", () => {
+    const expected = accumulate(documents)
+    const expectedTables = expected.finish({ resamples: 20 })
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: documents.length, maxLength: documents.length }), fc.boolean(), (earlier, reversed) => {
+        const before = documents.filter((_, i) => earlier[i])
+        const resumed = createMeasureAccumulator(codebooks)
+        resumed.resumeTerms(kept(accumulate(reversed ? [...before].reverse() : before)), before.map(({ groups }) => groups.doc_id))
+        for (const [i, document] of documents.entries()) resumed.add(document.groups, earlier[i] ? withoutTerms(document).measures : document.measures)
+        expect(sha256(resumed.toJSON())).toBe(sha256(expected.toJSON()))
+        expectSameTables(resumed.finish({ resamples: 20 }), expectedTables)
+      }),
+      { numRuns: 15 }
+    )
+  })
+
+  it("are resumed only into an empty accumulator, and every document they count must be added before the tables are read", () => {
+    const state = kept(accumulate(documents.slice(0, 10)))
+    const ids = documents.slice(0, 10).map(({ groups }) => groups.doc_id)
+    const started = accumulate(documents.slice(10, 11))
+    expect(() => started.resumeTerms(state, ids)).toThrow("measure: term totals can only be resumed before any document is added")
+    const resumed = createMeasureAccumulator(codebooks)
+    resumed.resumeTerms(state, ids)
+    for (const document of documents.slice(1, 10)) resumed.add(document.groups, document.measures)
+    expect(() => resumed.finish()).toThrow(`measure: the resumed term totals count document ${ids[0]}, which was not added`)
+    expect(() => resumed.merge(accumulate(documents.slice(20, 21)).toJSON())).toThrow(/cannot be merged into resumed term totals/)
+  })
+
+  it("refuse a malformed state, changing nothing", () => {
+    const state = kept(accumulate(documents.slice(0, 10)))
+    const [list] = state.lists
+    const shortList = { ...state, lists: [{ ...list!, entries: list!.entries.subarray(2) }, ...state.lists.slice(1)] }
+    const accumulator = createMeasureAccumulator(codebooks)
+    expect(() => accumulator.resumeTerms(shortList, [])).toThrow(/list has \d+ terms but \d+ entries/)
+    const [cell] = state.cells
+    const [key, table] = cell!.lists[0]!
+    const badTable = { ...state, cells: [{ ...cell!, lists: [[key, { ...table, slots: table.slots.subarray(3) }] as const] }] }
+    expect(() => accumulator.resumeTerms(badTable, [])).toThrow(/not one this code writes/)
+    // nothing was taken: the accumulator still gives an empty corpus's tables
+    for (const document of documents.slice(0, 10)) accumulator.add(document.groups, document.measures)
+    expectSameTables(accumulator.finish({ resamples: 20 }), accumulate(documents.slice(0, 10)).finish({ resamples: 20 }))
   })
 })
 

@@ -1,5 +1,6 @@
 // Worker threads, the per-document cache and sharding change how the documents are processed, never what
 // is published: each way of running the seed corpus rebuilds the committed dataset byte for byte.
+import { createHash } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from "node:fs"
 import { join, relative } from "node:path"
 import { Effect } from "effect"
@@ -10,10 +11,13 @@ import type { PipelineError } from "../pipeline/errors.ts"
 import { parseShard, shareOf } from "../pipeline/shards.ts"
 import { readManifest } from "../pipeline/ingest.ts"
 import { loadCodebooks } from "../pipeline/codebooks.ts"
-import { documentsFromRaw, tableStoreDir } from "../pipeline/document-feed.ts"
-import { compileContext } from "../pipeline/document.ts"
+import { documentsFromRaw, tableStoreDir, termStoreDir } from "../pipeline/document-feed.ts"
+import { compileContext, type ProcessedDocument } from "../pipeline/document.ts"
 import { addDocument, editFramingCodebook, generateCorpus } from "../bench/corpus.ts"
 import { openTableStore } from "../pipeline/table-store.ts"
+import { openTermStore } from "../pipeline/term-store.ts"
+import { codeFingerprint } from "../pipeline/cache.ts"
+import { softwareVersions } from "../pipeline/software.ts"
 import { copySeedCorpus, editFile, failureOf, projectRoot, seedRaw, succeed, tempDir } from "./support.ts"
 
 const listFiles = (dir: string): Array<string> =>
@@ -151,22 +155,58 @@ describe("worker threads and the per-document cache", () => {
 })
 
 describe("re-runs after texts are added and changed", () => {
-  it("take the row groups that come out the same, and publish what a run without cache publishes", async () => {
+  it("take the row groups and term totals that come out the same, and publish what a run without cache publishes", async () => {
     const corpus = tempDir("grown")
     generateCorpus(corpus, 48, 3)
     const cacheDir = tempDir("cache")
+    const keptTerms = () => openTermStore(termStoreDir(cacheDir), codeFingerprint(softwareVersions())).latest()?.documents
+    const rerunIsFresh = async () => {
+      const cached = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 2, cacheDir }))
+      const fresh = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 0 }))
+      expectSameDataset(cached.output, fresh.output)
+    }
     await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 2, cacheDir }))
+    expect(keptTerms()?.size).toBe(48)
     const before = openTableStore(tableStoreDir(cacheDir)).latestGroups("tokens")
     expect(before?.groups.length).toBeGreaterThan(2) // so that some are left as they were
+
+    // a text added: the kept totals count every other document, and only the new one's terms are folded in
+    addDocument(corpus, 3)
+    await rerunIsFresh()
+    expect(keptTerms()?.size).toBe(49)
+
+    // another added and one changed: the kept totals count a text as it was, so they are not taken
     addDocument(corpus, 3)
     editFile(join(corpus, "texts", "bench-000020.txt"), (text) => `${text}\n\nOne more paragraph on the talks in Istanbul, and on who called them what.\n`)
-    const cached = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 2, cacheDir }))
-    const fresh = await succeed(runPipeline({ rawDir: corpus, outDir: tempDir("out"), workers: 0 }))
-    expectSameDataset(cached.output, fresh.output)
+    await rerunIsFresh()
+    expect(keptTerms()?.size).toBe(50)
     const after = openTableStore(tableStoreDir(cacheDir)).latestGroups("tokens")!
     const unchanged = after.groups.filter((group) => before!.groups.some((old) => JSON.stringify(old.documents) === JSON.stringify(group.documents)))
     expect(unchanged.length).toBeGreaterThan(0)
     expect(unchanged.length).toBeLessThan(after.groups.length)
+  })
+
+  it("documents whose terms the measures hold already come without their term lists, from workers or not", async () => {
+    const corpus = tempDir("counted")
+    generateCorpus(corpus, 6, 5)
+    const manifest = await succeed(readManifest(corpus))
+    const codebooks = { outlets: manifest.outlets, ...(await succeed(loadCodebooks(corpus))) }
+    const sources = [...manifest.sources].sort((a, b) => (a.row.doc_id < b.row.doc_id ? -1 : 1))
+    const counted = new Set(sources.slice(0, 4).map(({ row }) => row.doc_id))
+    for (const workers of [0, 2]) {
+      const cache = { dir: tempDir("cache"), inputsKey: "inputs", codeKey: "code" }
+      const known = new Map(sources.map(({ row }) => [row.doc_id, createHash("sha256").update(readFileSync(join(corpus, "texts", row.file))).digest("hex")]))
+      const feed = async (termsCounted: ReadonlySet<string>) => {
+        const terms = new Map<string, number>()
+        const remember = (doc: ProcessedDocument) => Effect.sync(() => void terms.set(doc.document.doc_id, doc.measures.terms.length))
+        await succeed(Effect.scoped(documentsFromRaw(corpus, sources, codebooks, compileContext(codebooks), { workers, cache, known })(remember, new Set(), termsCounted)))
+        return terms
+      }
+      await feed(new Set()) // fills the cache
+      const terms = await feed(counted)
+      expect([...terms].filter(([, lists]) => lists === 0).map(([docId]) => docId)).toEqual([...counted])
+      expect([...terms.values()].slice(4)).toEqual([4, 4])
+    }
   })
 })
 

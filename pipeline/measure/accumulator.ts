@@ -31,7 +31,7 @@ import {
   type RecordNames,
   recordToJSON
 } from "./record.ts"
-import { type PartialTermList, TermTotals } from "./terms.ts"
+import { type PartialTermList, TermTotals, type TermTotalsState } from "./terms.ts"
 import type { DocumentGroups, DocumentMeasures } from "./types.ts"
 
 export interface BootstrapSettings {
@@ -106,6 +106,8 @@ const byDocId = (a: DocumentRecord, b: DocumentRecord) => (a.groups.doc_id < b.g
 export class MeasureAccumulator {
   private readonly terms = new TermTotals()
   private readonly records = new Map<string, DocumentRecord>()
+  /** Documents whose terms the totals hold already (resumeTerms): each must still be added, its terms are not. */
+  private readonly termsCounted = new Set<string>()
   /** The entity names and naming variants the records number. */
   private readonly names: RecordNames = createRecordNames()
   /** Frame ids sorted: records number frames by position here. */
@@ -137,13 +139,31 @@ export class MeasureAccumulator {
     if (this.records.has(groups.doc_id)) throw new Error(`measure: document ${groups.doc_id} given twice`)
     const carried = carriedIntervals(measures, this.frames, this.bootstrap)
     const record = documentRecord(groups, measures, this.frames, this.names, this.bootstrap, carried)
-    this.terms.add(record.groups, measures.terms)
+    if (!this.termsCounted.has(groups.doc_id)) this.terms.add(record.groups, measures.terms)
     this.records.set(record.groups.doc_id, record)
     this.generation++
   }
 
+  /**
+   * Starts from the term totals of `documents` kept by an earlier run (termState): each of those
+   * documents must still be added, for its other counts, but its term lists are not read. Only before
+   * any document is added; reading the tables before every one of them is added is an error.
+   */
+  resumeTerms(state: TermTotalsState, documents: Iterable<string>): void {
+    if (this.records.size > 0 || this.termsCounted.size > 0) throw new Error("measure: term totals can only be resumed before any document is added")
+    this.terms.restore(state)
+    for (const docId of documents) this.termsCounted.add(docId)
+    this.generation++
+  }
+
+  /** The term totals as they are, for resumeTerms in a later run (valid only if every document was added with its terms). */
+  termState(): TermTotalsState {
+    return this.terms.state()
+  }
+
   /** Folds in a partial result (another accumulator's toJSON) whose documents are all new here. */
   merge(partial: unknown): void {
+    if (this.termsCounted.size > 0) throw new Error("measure: partial results cannot be merged into resumed term totals")
     const checked = checkPartial(partial, this.codebookFingerprint)
     const sameBootstrap = checked.bootstrap.resamples === this.bootstrap.resamples && checked.bootstrap.seed === this.bootstrap.seed
     const records = checked.documents.map((document) => {
@@ -201,6 +221,8 @@ export class MeasureAccumulator {
     const check = () => {
       if (this.generation !== generation) throw new Error("measure: a document was added while the tables were being read")
     }
+    const missing = [...this.termsCounted].find((docId) => !this.records.has(docId))
+    if (missing !== undefined) throw new Error(`measure: the resumed term totals count document ${missing}, which was not added`)
     const records = [...this.records.values()].sort(byDocId)
     const units = membersByGroup(records, true)
     const tokens = new Map(units.map((unit) => [`${unit.groupBy}\u0001${unit.group}`, unit.documents.reduce((sum, d) => sum + d.tokens, 0)]))

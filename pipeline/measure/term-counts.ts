@@ -10,6 +10,13 @@ const MAX_COUNT = 0x7fffffff
 // Fibonacci hashing: the multiplier spreads consecutive term numbers over the table.
 const GOLDEN = 0x9e3779b1
 
+/** A table's state as it is, to be kept between runs (TermCounts.restore). */
+export interface TermCountsState {
+  readonly slots: Int32Array
+  readonly size: number
+  readonly total: number
+}
+
 export class TermCounts {
   /** per slot: term number + 1 (EMPTY where free), occurrences, documents */
   private slots: Int32Array
@@ -26,6 +33,24 @@ export class TermCounts {
     this.capacity = 1 << bits
     this.shift = 32 - bits
     this.slots = new Int32Array(this.capacity * STRIDE)
+  }
+
+  /** The table as it is: its own slots, not a copy (to be serialised before the table changes). */
+  state(): TermCountsState {
+    return { slots: this.slots, size: this.size, total: this.total }
+  }
+
+  /** The table a state was taken of, owning the state's slots from now on. */
+  static restore(state: TermCountsState): TermCounts {
+    const capacity = state.slots.length / STRIDE
+    if (!Number.isInteger(Math.log2(capacity)) || capacity < 16 || state.size * 4 > capacity * 3) {
+      throw new Error(`measure: a kept term table of ${state.slots.length} slots holding ${state.size} terms is not one this code writes`)
+    }
+    const table = new TermCounts(capacity)
+    table.slots = state.slots
+    table.size = state.size
+    table.total = state.total
+    return table
   }
 
   /** Where the term is, or the free slot where it would go (as an index into `slots`). */

@@ -6,7 +6,7 @@ import { type Grouping, groupings, type termFrequencies } from "../../schemas/te
 import { type SentenceTokens, type TokenRow } from "./document.ts"
 import { isHyphen } from "./match.ts"
 import { chiSquare1PValue, logRatio, rate, roundPublished, signedG2 } from "./stats.ts"
-import { TermCounts } from "./term-counts.ts"
+import { TermCounts, type TermCountsState } from "./term-counts.ts"
 import type { DocumentGroups, TermForm, TermList } from "./types.ts"
 
 const FORMS: ReadonlyArray<TermForm> = ["lemma", "normal"]
@@ -147,9 +147,44 @@ class CorpusList {
     return this.entries[2 * id]!
   }
 
+  state(): CorpusListState {
+    return { form: this.form, ngram: this.ngram, terms: [...this.numbers.keys()], entries: this.entries.subarray(0, 2 * this.numbers.size), total: this.total }
+  }
+
+  static restore(state: CorpusListState): CorpusList {
+    const list = new CorpusList(state.form, state.ngram)
+    if (state.entries.length !== 2 * state.terms.length) throw new Error(`measure: a kept ${state.form} ${state.ngram}-gram list has ${state.terms.length} terms but ${state.entries.length / 2} entries`)
+    state.terms.forEach((term, id) => list.numbers.set(term, id))
+    if (list.numbers.size !== state.terms.length) throw new Error(`measure: a kept ${state.form} ${state.ngram}-gram list holds a term twice`)
+    let capacity = list.entries.length
+    while (capacity < state.entries.length) capacity *= 2
+    list.entries = new Float64Array(capacity)
+    list.entries.set(state.entries)
+    list.total = state.total
+    return list
+  }
+
   isStop(id: number): boolean {
     return this.entries[2 * id + 1] === 1
   }
+}
+
+interface CorpusListState {
+  readonly form: TermForm
+  readonly ngram: 1 | 2
+  /** by term number */
+  readonly terms: ReadonlyArray<string>
+  readonly entries: Float64Array
+  readonly total: number
+}
+
+/**
+ * The running totals as they are, for a later run over the same documents and more (TermTotals.restore):
+ * the terms' numbers and the tables' slots are kept as they are, not rebuilt term by term.
+ */
+export interface TermTotalsState {
+  readonly lists: ReadonlyArray<CorpusListState>
+  readonly cells: ReadonlyArray<{ readonly groups: CellGroups; readonly lists: ReadonlyArray<readonly [string, TermCountsState]> }>
 }
 
 /** A frequency list ready for output: its terms in published (UTF-16 code unit) order. */
@@ -239,6 +274,27 @@ export class TermTotals {
     const found = cell.lists.get(key) ?? new TermCounts()
     cell.lists.set(key, found)
     return found
+  }
+
+  /** The totals as they are, not a copy (to be serialised before another document is added): restore() gives them back. */
+  state(): TermTotalsState {
+    return {
+      lists: [...this.corpus.values()].map((list) => list.state()),
+      cells: [...this.cells.values()].map(({ groups, lists }) => ({ groups, lists: [...lists].map(([key, table]) => [key, table.state()] as const) }))
+    }
+  }
+
+  /** Takes the totals of a state (state()); only into totals that hold nothing yet. Throws, changing nothing, if the state is malformed. */
+  restore(state: TermTotalsState): void {
+    if (this.corpus.size > 0 || this.cells.size > 0) throw new Error("measure: kept term totals can only be restored into empty ones")
+    const lists = state.lists.map((list) => [listKey(list.form, list.ngram), CorpusList.restore(list)] as const)
+    const cells = state.cells.map(({ groups, lists }): readonly [string, Cell] => [
+      cellKey(groups),
+      { groups: { outlet: groups.outlet, country: groups.country, camp: groups.camp }, lists: new Map(lists.map(([key, table]) => [key, TermCounts.restore(table)])) }
+    ])
+    this.ordered = null
+    for (const [key, list] of lists) this.corpus.set(key, list)
+    for (const [key, cell] of cells) this.cells.set(key, cell)
   }
 
   /** Folds one document's lists into the corpus and into its cell. */

@@ -19,6 +19,11 @@ serveWithSetup((setup: DocumentWorkerSetup) => {
   const context = compileContext(setup.codebooks, setup.measures)
   const cache = setup.cache === null ? undefined : openDocumentCache(setup.cache.dir, setup.cache)
   const leftOut = new Set(setup.leftOut)
+  const withoutTerms = new Set([...leftOut, "terms" as const])
   return (doc: DocumentRequest): DocumentReply =>
-    hasText(doc) ? processCached(doc, context, cache, leftOut) : cache === undefined ? null : fromCache(doc, context, cache, leftOut) ?? null
+    hasText(doc)
+      ? processCached(doc, context, cache, leftOut)
+      : cache === undefined
+      ? null
+      : fromCache(doc, context, cache, doc.termsCounted === true ? withoutTerms : leftOut) ?? null
 })
