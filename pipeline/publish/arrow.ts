@@ -126,6 +126,9 @@ export class ArrowTableWriter<T extends Table<any>> {
   private dictionaries: ReadonlyArray<DictionaryValues | undefined>
   private output: ArrowOutput | undefined
   private finished = false
+  /** Per batch given to collectTaken, in turn: each dictionary column's distinct indices, for writeTaken. */
+  private takenIndices: Array<ReadonlyArray<Int32Array | undefined>> = []
+  private readonly marks = new IndexMarks()
 
   constructor(table: T, private readonly sink: FileSink) {
     this.schema = arrowSchema(table)
@@ -155,13 +158,14 @@ export class ArrowTableWriter<T extends Table<any>> {
    */
   collectTaken(batch: Arrow.RecordBatch): void {
     if (this.output !== undefined || this.finished) throw new Error("dictionary values collected after writing started")
-    this.dictionaries.forEach((dictionary, i) => {
-      if (dictionary === undefined) return
+    this.takenIndices.push(this.dictionaries.map((dictionary, i) => {
+      if (dictionary === undefined) return undefined
       const data = dictionaryData(batch, i)
-      const indices = distinctIndices(data)
+      const indices = this.marks.distinct(data)
       const values = Array.from(indices, (index) => data.dictionary!.get(index) as string)
       dictionary.addGroup(values, values.length)
-    })
+      return indices
+    }))
   }
 
   /** Writes rows, given as every column's values, as one record batch; the table's rows in order across the calls. */
@@ -174,7 +178,9 @@ export class ArrowTableWriter<T extends Table<any>> {
    * is but for its dictionary indices, which are numbered into this file's dictionaries.
    */
   writeTaken(batch: Arrow.RecordBatch): Promise<void> {
-    return this.started().writeTaken(batch)
+    const distinct = this.takenIndices.shift()
+    if (distinct === undefined) throw new Error("a record batch taken was not given to collectTaken first")
+    return this.started().writeTaken(batch, distinct, this.marks)
   }
 
   /** Finishes the file (a file of no rows has the schema and no batch), then lets go of the dictionaries. */
@@ -183,6 +189,7 @@ export class ArrowTableWriter<T extends Table<any>> {
     this.finished = true
     this.output = undefined
     this.dictionaries = []
+    this.takenIndices = []
     return written
   }
 
@@ -207,49 +214,76 @@ const dictionaryData = (batch: Arrow.RecordBatch, column: number): Arrow.Data<Ar
   return data as Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>>
 }
 
-/** The dictionary indices a column's rows use (none for a null), each once, in the order they first appear. */
-const distinctIndices = (data: Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>>): Int32Array => {
-  const indices = data.values as Int32Array
-  const seen = new Set<number>()
-  const hasNulls = data.nullCount > 0
-  let previous = -1
-  for (let row = 0; row < data.length; row++) {
-    const index = indices[row]!
-    if (index === previous || (hasNulls && !data.getValid(row))) continue // runs of one value are common (doc_id, sentence_id)
-    previous = index
-    seen.add(index)
-  }
-  return Int32Array.from(seen)
-}
-
 /**
- * A dictionary column's indices renumbered: the k-th distinct index to appear becomes `positions[k]`
- * (where the same value is in the new dictionary); a null's slot keeps what it held. The indices as
- * they are where none changes (a group before any new value).
+ * A mark per dictionary index of a previous file's record batches, reused from batch to batch: an index
+ * is marked in the current batch when its mark is the batch's stamp (a Set per batch cost more than
+ * the rest of taking it), with the index's new number beside it.
  */
-const renumbered = (data: Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>>, positions: Int32Array): Int32Array => {
-  const old = data.values as Int32Array
-  const distinct = distinctIndices(data)
-  if (distinct.length !== positions.length) throw new Error("a record batch taken holds other values than when its dictionary values were gathered")
-  if (distinct.every((index, k) => index === positions[k])) return old
-  const newIndex = new Map<number, number>()
-  distinct.forEach((index, k) => newIndex.set(index, positions[k]!))
-  const indices = new Int32Array(data.length)
-  const hasNulls = data.nullCount > 0
-  let previous = -1
-  let renamed = -1
-  for (let row = 0; row < data.length; row++) {
-    const index = old[row]!
-    if (hasNulls && !data.getValid(row)) indices[row] = index
-    else {
-      if (index !== previous) {
-        previous = index
-        renamed = newIndex.get(index)!
-      }
-      indices[row] = renamed
+class IndexMarks {
+  private marks = new Int32Array(0)
+  private numbers = new Int32Array(0)
+  private stamp = 0
+
+  /** A new stamp, for a batch whose dictionary has `size` values. */
+  private start(size: number): number {
+    if (this.marks.length < size) {
+      this.marks = new Int32Array(Math.max(size, 2 * this.marks.length))
+      this.numbers = new Int32Array(this.marks.length)
+      this.stamp = 0
     }
+    return ++this.stamp
   }
-  return indices
+
+  /** The dictionary indices a column's rows use (none for a null), each once, in the order they first appear. */
+  distinct(data: Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>>): Int32Array {
+    const indices = data.values as Int32Array
+    const size = data.dictionary?.length ?? 0
+    const stamp = this.start(size)
+    const marks = this.marks
+    const found: Array<number> = []
+    const hasNulls = data.nullCount > 0
+    let previous = -1
+    for (let row = 0; row < data.length; row++) {
+      const index = indices[row]!
+      if (index === previous || (hasNulls && !data.getValid(row))) continue // runs of one value are common (doc_id, sentence_id)
+      if (index < 0 || index >= size) throw new Error(`a record batch taken has dictionary index ${index}, beyond its dictionary of ${size} values`)
+      previous = index
+      if (marks[index] === stamp) continue
+      marks[index] = stamp
+      found.push(index)
+    }
+    return Int32Array.from(found)
+  }
+
+  /**
+   * A dictionary column's indices renumbered: `distinct` (the column's distinct indices, as `distinct`
+   * gave them) at k becomes `positions[k]` (where the same value is in the new dictionary); a null's
+   * slot keeps what it held. The indices as they are where none changes (a group before any new value).
+   */
+  renumbered(data: Arrow.Data<Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>>, distinct: Int32Array, positions: Int32Array): Int32Array {
+    if (distinct.length !== positions.length) throw new Error("a record batch taken holds other values than when its dictionary values were gathered")
+    const old = data.values as Int32Array
+    const stamp = this.start(data.dictionary?.length ?? 0)
+    const { marks, numbers } = this
+    let same = true
+    distinct.forEach((index, k) => {
+      marks[index] = stamp
+      numbers[index] = positions[k]!
+      same &&= index === positions[k]
+    })
+    const indices = same ? old : new Int32Array(data.length)
+    const hasNulls = data.nullCount > 0
+    for (let row = 0; row < data.length; row++) {
+      const index = old[row]!
+      if (hasNulls && !data.getValid(row)) {
+        indices[row] = index
+        continue
+      }
+      if (marks[index] !== stamp) throw new Error("a record batch taken holds other values than when its dictionary values were gathered")
+      indices[row] = numbers[index]!
+    }
+    return indices
+  }
 }
 
 const appendValues = (builder: Arrow.Builder, values: ArrayLike<unknown>, rows: number): void => {
@@ -361,7 +395,7 @@ class ArrowOutput {
     await this.writeBatch(rows, children)
   }
 
-  async writeTaken(batch: Arrow.RecordBatch): Promise<void> {
+  async writeTaken(batch: Arrow.RecordBatch, distinct: ReadonlyArray<Int32Array | undefined>, marks: IndexMarks): Promise<void> {
     if (batch.numRows === 0) return
     const group = this.batches++
     const children = this.fields.map((_, i) => {
@@ -369,7 +403,7 @@ class ArrowOutput {
       if (dictionary === undefined) return batch.getChildAt(i)!.data[0]!
       const data = dictionaryData(batch, i)
       const type = this.fields[i]!.type as Arrow.Dictionary<Arrow.Utf8, Arrow.Int32>
-      const indices = renumbered(data, dictionary.positions(group))
+      const indices = marks.renumbered(data, distinct[i]!, dictionary.positions(group))
       return Arrow.makeData({ type, length: data.length, nullCount: data.nullCount, nullBitmap: data.nullBitmap, data: indices, dictionary: this.dictionaryVectors[i]! })
     })
     await this.writeBatch(batch.numRows, children)
