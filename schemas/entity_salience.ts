@@ -30,5 +30,6 @@ export const entitySalience = defineTable({
     })
   },
   primaryKey: ["group_by", "group", "entity_id"],
-  orderedBy: ["group_by", "group", "entity_id"]
+  orderedBy: ["group_by", "group", "entity_id"],
+  units: ["group_by", "group"]
 })

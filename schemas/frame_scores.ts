@@ -45,5 +45,6 @@ export const frameScores = defineTable({
     }))
   },
   primaryKey: ["level", "unit", "frame_id"],
-  orderedBy: ["level", "unit", "frame_id"]
+  orderedBy: ["level", "unit", "frame_id"],
+  units: ["level", "unit"]
 })

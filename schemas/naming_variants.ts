@@ -22,5 +22,6 @@ export const namingVariants = defineTable({
     })
   },
   primaryKey: ["group_by", "group", "concept", "variant"],
-  orderedBy: ["group_by", "group", "concept", "variant"]
+  orderedBy: ["group_by", "group", "concept", "variant"],
+  units: ["group_by", "group"]
 })

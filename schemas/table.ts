@@ -129,6 +129,13 @@ export interface TableDefinition<Fields extends Schema.Struct.Fields> {
   readonly foreignKeys?: ReadonlyArray<ForeignKey>
   /** The documented, deterministic row order. */
   readonly orderedBy: ReadonlyArray<keyof Fields & string>
+  /**
+   * The leading columns of orderedBy that name the unit a row belongs to (a document, or a group of
+   * documents), in a table whose rows come a unit at a time and whose units mostly stay the same from
+   * run to run: its row groups close between units, and a re-run takes the groups whose units' rows
+   * are unchanged (publish/group-reuse.ts). A table ordered by doc_id first has doc_id as its unit.
+   */
+  readonly units?: ReadonlyArray<keyof Fields & string>
   /** Which stage writes the table, for the codebook. */
   readonly stage: string
 }

@@ -41,5 +41,6 @@ export const termFrequencies = defineTable({
     })
   },
   primaryKey: ["group_by", "group", "form", "ngram", "term"],
-  orderedBy: ["group_by", "group", "form", "ngram", "term"]
+  orderedBy: ["group_by", "group", "form", "ngram", "term"],
+  units: ["group_by", "group"]
 })

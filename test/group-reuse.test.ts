@@ -5,9 +5,10 @@ import { mkdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { entities } from "../schemas/entities.ts"
+import { entitySalience } from "../schemas/entity_salience.ts"
 import type { Row } from "../schemas/table.ts"
 import { decodeCsv } from "../pipeline/publish/csv.ts"
-import type { GroupIdentity, PreviousGroups } from "../pipeline/publish/group-reuse.ts"
+import { contentKey, type GroupIdentity, type GroupPlace, type PreviousGroups } from "../pipeline/publish/group-reuse.ts"
 import { rowChars, type RowGroupLimits } from "../pipeline/publish/row-groups.ts"
 import { TableWriter, type WrittenTable } from "../pipeline/publish/table-writer.ts"
 import { compareContent, readArrowContent, readCsvContent, TABLE_FORMATS, tableFile, verifyTableFile } from "../pipeline/publish/verify.ts"
@@ -143,5 +144,84 @@ describe("row groups taken from a table's previous files", () => {
     const same = await write(docs, { identity: identity(docs), previous: previousOf(previous) })
     expect(same.written.taken).toHaveLength(same.written.groups!.length)
     for (const format of TABLE_FORMATS) expect(same.bytes[format]!.equals(previous.bytes[format]!), format).toBe(true)
+  })
+})
+
+describe("row groups of a table whose units are groups of documents", () => {
+  type SalienceRow = Row<typeof entitySalience>
+  const seedSalience = decodeCsv(entitySalience, readFileSync(join(projectRoot, "dist-data/seed-trump-putin-2025/1.0.0/csv/entity_salience.csv"), "utf8")).records as Array<SalienceRow>
+  const templates = [...new Set(seedSalience.filter((row) => row.group_by === "document").map((row) => row.group))]
+  const rowsOfUnit = (group_by: SalienceRow["group_by"], group: string, template: number, change = 0): Array<SalienceRow> =>
+    seedSalience
+      .filter((row) => row.group_by === "document" && row.group === templates[template % templates.length])
+      .map((row) => ({ ...row, group_by, group, mentions: row.mentions + change }))
+  /** Camps, countries, then documents and outlets: the table's order. */
+  const table = (documents: ReadonlyArray<string>, changedOutlet = -1, changedDocument = ""): Array<SalienceRow> => [
+    ...["ru", "third-country", "ua"].flatMap((camp, i) => rowsOfUnit("camp", camp, i)),
+    ...["MY", "UA", "VN"].flatMap((country, i) => rowsOfUnit("country", country, i + 1)),
+    ...documents.flatMap((docId) => rowsOfUnit("document", docId, Number(docId.slice(4)), docId === changedDocument ? 1 : 0)),
+    ...["o1", "o2", "o3", "o4"].flatMap((outlet, i) => rowsOfUnit("outlet", outlet, i, i === changedOutlet ? 2 : 0))
+  ]
+  const contentKeyed: GroupIdentity = { context: "entity_salience@test", documentKey: () => undefined }
+  const salienceNames = entitySalience.columns.map(({ name }) => name)
+
+  const writeSalience = async (rows: ReadonlyArray<SalienceRow>, previous?: PreviousGroups) => {
+    const dir = tempDir("unit-reuse")
+    for (const format of TABLE_FORMATS) mkdirSync(join(dir, format))
+    const writer = new TableWriter(entitySalience, dir, limits)
+    writer.keepGroups(contentKeyed, previous)
+    for (let start = 0; start < rows.length; start += 700) writer.append(rows.slice(start, start + 700))
+    const written = await writer.close()
+    const bytes = Object.fromEntries(TABLE_FORMATS.map((format) => [format, readFileSync(join(dir, tableFile(entitySalience, format)))]))
+    const previousFiles: PreviousGroups = {
+      context: contentKeyed.context,
+      limits,
+      digest: written.digest,
+      groups: written.groups!,
+      csvPath: join(dir, tableFile(entitySalience, "csv")),
+      parquetPath: join(dir, tableFile(entitySalience, "parquet")),
+      arrowPath: join(dir, tableFile(entitySalience, "arrow"))
+    }
+    return { written, bytes, previousFiles, dir }
+  }
+
+  it("give, with a unit added and two changed, the files of writing every row afresh; the groups of unchanged units are taken", async () => {
+    const documents = Array.from({ length: 300 }, (_, i) => `doc-${String(i * 10).padStart(5, "0")}`)
+    const previous = await writeSalience(table(documents))
+    expect(previous.written.groups!.length).toBeGreaterThan(15)
+    const grown = [...documents.slice(0, 150), "doc-01495", ...documents.slice(150)]
+    const rows = table(grown, 2, documents[40])
+    const fresh = await writeSalience(rows)
+    const reused = await writeSalience(rows, previous.previousFiles)
+    for (const format of TABLE_FORMATS) expect(reused.bytes[format]!.equals(fresh.bytes[format]!), format).toBe(true)
+    expect(reused.written.digest).toEqual(fresh.written.digest)
+    const groups = reused.written.groups!.length
+    expect(reused.written.taken.length).toBeGreaterThanOrEqual(groups - 8)
+    expect(reused.written.taken.length).toBeLessThan(groups)
+    // every group's units are known by their rows: a unit's key is the digest of its rows
+    const keys = reused.written.groups!.flatMap((group) => group.documents.map((unit) => unit.key))
+    expect(keys).toContain(contentKey(rowsOfUnit("outlet", "o1", 0), salienceNames))
+    const { digest, taken } = reused.written
+    const csv = await readCsvContent(entitySalience, "csv/entity_salience.csv", join(reused.dir, tableFile(entitySalience, "csv")), { expected: digest, taken })
+    expect(compareContent("csv/entity_salience.csv", csv, digest, 2)).toBeUndefined()
+  })
+
+  it("close between units: a group starts inside a unit only after a group that filled up", async () => {
+    const documents = Array.from({ length: 300 }, (_, i) => `doc-${String(i * 10).padStart(5, "0")}`)
+    const { written } = await writeSalience(table(documents))
+    const groups = written.groups!
+    const rowsOf = (group: GroupPlace) => group.documents.reduce((sum, unit) => sum + unit.rows, 0)
+    groups.forEach((group, i) => {
+      if (group.documents[0]!.start > 0) expect(rowsOf(groups[i - 1]!)).toBe(limits.rows)
+    })
+    expect(groups.filter((group) => group.documents[0]!.start === 0).length).toBeGreaterThan(groups.length / 2)
+  })
+
+  it("a unit's key tells apart what the files tell apart", () => {
+    const [row] = rowsOfUnit("outlet", "o1", 0)
+    const keyOf = (changes: Partial<SalienceRow>) => contentKey([{ ...row!, ...changes }], salienceNames)
+    expect(keyOf({ share: 0 })).not.toBe(keyOf({ share: -0 }))
+    expect(keyOf({ canonical: "1" })).not.toBe(keyOf({ canonical: 1 as unknown as string }))
+    expect(keyOf({ canonical: "a,b" })).not.toBe(keyOf({ canonical: "a", entity_id: `b,${row!.entity_id}` }))
   })
 })

@@ -6,9 +6,15 @@
 // has it, instead of validating, digesting and encoding the rows again (what a re-run after adding a
 // document mostly did).
 //
+// A table whose rows come in units other than documents (groups of documents: an outlet's, a camp's;
+// row-groups.ts) knows each unit by its rows' content instead (contentKey): a group of documents'
+// figures may change with any document of the corpus (an entity's most frequent name), so what its
+// rows are made from cannot say they are the same.
+//
 // As a group's rows come, they are compared with the previous group that starts where this one does:
 // while they agree, the rows wait; once they do not, they are written as usual and the group is new.
 // A group that ends as its match did is taken.
+import { createHash } from "node:crypto"
 import { closeSync, openSync, readSync } from "node:fs"
 import type { TableDigest } from "./digest.ts"
 import type { WrittenRowGroup } from "./parquet.ts"
@@ -103,6 +109,20 @@ export const stillMatches = (gathered: ReadonlyArray<GroupDocument>, candidate: 
 /** Whether the group gathered, now ended, holds exactly the candidate's rows. */
 export const matchesWhole = (gathered: ReadonlyArray<GroupDocument>, candidate: Candidate): boolean =>
   gathered.length === candidate.place.documents.length && gathered.every((document, i) => sameDocument(document, candidate.place.documents[i]))
+
+/** A value as contentKey writes it: strings quoted, and -0, NaN and null told apart, as the files tell them. */
+const keyValue = (value: unknown): string =>
+  typeof value === "string" ? JSON.stringify(value) : typeof value === "number" && Object.is(value, -0) ? "-0" : String(value)
+
+/** The SHA-256 of rows' values, column by column: rows that key alike are written alike. */
+export const contentKey = (rows: ReadonlyArray<object>, names: ReadonlyArray<string>): string => {
+  const hash = createHash("sha256")
+  for (const row of rows) {
+    const record = row as Record<string, unknown>
+    hash.update(names.map((name) => keyValue(record[name])).join(",")).update("\n")
+  }
+  return hash.digest("hex")
+}
 
 /** Bytes `start` to before `end` of a file. */
 export const readRange = (path: string, start: number, end: number): Uint8Array => {

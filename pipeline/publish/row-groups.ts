@@ -9,6 +9,8 @@
 //     fractions of the limits. So groups hold about 1/CLOSING_RATE of the limits, whatever the table's
 //     rows per document; none closes so before it holds MIN_DOCUMENTS documents or half the limits
 //     (a small corpus, such as the seed, keeps one group per table).
+// A table whose rows come in other units (its `units` columns: a group of documents, such as an
+// outlet's) has its groups closed between units in the same way, a unit standing for a document.
 // Boundaries depend on the rows only, so the same rows give the same groups, whoever writes them. The
 // boundaries between documents are content-defined: whether a document closes a group depends on that
 // document alone (given that the group is not too small), not on row numbers or on other documents.
@@ -25,8 +27,8 @@ export interface RowGroupLimits {
 
 export const ROW_GROUP_LIMITS: RowGroupLimits = { rows: 65_536, chars: 1 << 20 }
 
-/** What the boundaries need to know of a table: its columns, and whether it is ordered by doc_id. */
-type GroupedTable = TableLayout & { readonly orderedBy?: ReadonlyArray<string> }
+/** What the boundaries need to know of a table: its columns, and the units its rows come in. */
+type GroupedTable = TableLayout & { readonly orderedBy?: ReadonlyArray<string>; readonly units?: ReadonlyArray<string> }
 
 /** Groups close between documents at about 1/CLOSING_RATE of the limits. */
 export const CLOSING_RATE = 2
@@ -53,9 +55,24 @@ const checkLimits = (limits: RowGroupLimits): RowGroupLimits => {
 /** A number in [0, 1) drawn from the doc_id alone. */
 const uniform = (docId: string): number => createHash("sha256").update(docId).digest().readUInt32BE(0) / 2 ** 32
 
-/** Whether the table's rows come a document at a time (ordered by doc_id first). */
-export const byDocument = (table: GroupedTable): boolean =>
-  table.orderedBy?.[0] === "doc_id"
+/**
+ * The columns naming the unit the table's rows come in, a unit at a time: doc_id in a table ordered by
+ * doc_id first, else the table's `units` (a group of documents); undefined for a table without units.
+ */
+export const unitColumns = (table: GroupedTable): ReadonlyArray<string> | undefined =>
+  table.orderedBy?.[0] === "doc_id" ? ["doc_id"] : table.units
+
+/** Whether the table's units are its documents (ordered by doc_id first). */
+export const byDocument = (table: GroupedTable): boolean => table.orderedBy?.[0] === "doc_id"
+
+/**
+ * A row's unit: its doc_id, or its unit columns' values joined by a character no value holds (the
+ * joined values sort as the rows do).
+ */
+export const unitOfRow = (columns: ReadonlyArray<string>): ((record: Readonly<Record<string, unknown>>) => unknown) => {
+  const [only] = columns
+  return columns.length === 1 ? (record) => record[only!] : (record) => columns.map((column) => String(record[column])).join("\u0000")
+}
 
 /**
  * The boundaries of a table's row groups, found as its rows are taken in order: `takes` says whether the
@@ -64,7 +81,8 @@ export const byDocument = (table: GroupedTable): boolean =>
  */
 export class RowGroupBoundaries {
   private readonly names: ReadonlyArray<string>
-  private readonly byDocument: boolean
+  /** The unit a row belongs to; undefined for a table without units. */
+  private readonly unitOf: ((record: Readonly<Record<string, unknown>>) => unknown) | undefined
   private readonly limits: RowGroupLimits
   private rows = 0
   private chars = 0
@@ -77,13 +95,14 @@ export class RowGroupBoundaries {
   constructor(table: GroupedTable, limits: RowGroupLimits) {
     this.limits = checkLimits(limits)
     this.names = table.columns.map(({ name }) => name)
-    this.byDocument = byDocument(table)
+    const units = unitColumns(table)
+    this.unitOf = units === undefined ? undefined : unitOfRow(units)
   }
 
   /** Takes the next row; true if the group so far ends before it. */
   takes(record: Readonly<Record<string, unknown>>): boolean {
     const chars = rowChars(record, this.names)
-    const document = this.byDocument ? record["doc_id"] : undefined
+    const document = this.unitOf?.(record)
     const nextDocument = document !== this.document
     const endsBefore = nextDocument && this.rows > 0 && this.documentCloses()
     if (endsBefore) this.reset()
@@ -128,9 +147,9 @@ export class RowGroupBoundaries {
     return true
   }
 
-  /** Whether the document just ended closes the group (never in a table not ordered by documents). */
+  /** Whether the document (unit) just ended closes the group (never in a table without units). */
   private documentCloses(): boolean {
-    if (!this.byDocument) return false
+    if (this.unitOf === undefined) return false
     const { rows, chars } = this.limits
     if (this.documents < MIN_DOCUMENTS && this.rows / rows + this.chars / chars < 1 / 2) return false
     return uniform(String(this.document)) < CLOSING_RATE * (this.documentRows / rows + this.documentChars / chars)

@@ -22,8 +22,8 @@ import { ArrowTableWriter } from "./arrow.ts"
 import { CsvTableWriter } from "./csv.ts"
 import { RowDigest, type TableDigest } from "./digest.ts"
 import { ParquetTableWriter, scanParquetColumns } from "./parquet.ts"
-import { byDocument, ROW_GROUP_LIMITS, RowGroupBoundaries, type RowGroupLimits } from "./row-groups.ts"
-import { type Candidate, type GroupDocument, type GroupIdentity, type GroupPlace, matchesWhole, PreviousGroupIndex, type PreviousGroups, readRange, stillMatches } from "./group-reuse.ts"
+import { byDocument, ROW_GROUP_LIMITS, RowGroupBoundaries, type RowGroupLimits, rowChars, unitColumns, unitOfRow } from "./row-groups.ts"
+import { type Candidate, contentKey, type GroupDocument, type GroupIdentity, type GroupPlace, matchesWhole, PreviousGroupIndex, type PreviousGroups, readRange, stillMatches } from "./group-reuse.ts"
 import type { ReadbackProblem } from "./readback.ts"
 import { FileSink, type WrittenFile } from "./sink.ts"
 import { type FileContent, readParquetContent, tableFile, type TableFormat, type TakenGroup } from "./verify.ts"
@@ -132,6 +132,10 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   // Where the row groups lie, and taking previous ones (group-reuse.ts): only with an identity.
   private identity: GroupIdentity | undefined
   private reusable: PreviousGroupIndex | undefined
+  /** The unit (document, or group of documents) a row belongs to, in a table with units. */
+  private readonly unitOf: ((record: Readonly<Record<string, unknown>>) => unknown) | undefined
+  /** The unit whose rows are being gathered from `append` (a table whose units are not documents, with keepGroups), and its key. */
+  private unit: { readonly id: string; readonly rows: Array<Row<T>>; key?: string } | undefined
   /** The documents of the row group being gathered. */
   private gathered: Array<GroupDocument> = []
   private document: unknown = undefined
@@ -169,6 +173,8 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     this.names = table.columns.map(({ name }) => name)
     this.compare = compareRows(table)
     this.groupCsvStart = this.csv.written
+    const units = unitColumns(table)
+    this.unitOf = units === undefined ? undefined : unitOfRow(units)
   }
 
   /** Rows appended so far. */
@@ -177,12 +183,13 @@ export class TableWriter<T extends Table<any> = Table<any>> {
   }
 
   /**
-   * Records where each row group lies and which documents' rows it holds (a table ordered by doc_id
-   * only), and takes the groups of `previous` that the same rows make again. Before any row.
+   * Records where each row group lies and which units' rows it holds (a table with units only: its
+   * documents, or groups of documents), and takes the groups of `previous` that the same rows make
+   * again. Before any row.
    */
   keepGroups(identity: GroupIdentity, previous?: PreviousGroups): void {
     if (this.appended > 0) throw new Error(`${this.table.name}: row groups kept after rows were appended`)
-    if (!byDocument(this.table)) return
+    if (this.unitOf === undefined) return
     this.identity = identity
     const sameLimits = previous !== undefined && previous.limits.rows === this.limits.rows && previous.limits.chars === this.limits.chars
     this.reusable = sameLimits && previous.context === identity.context ? new PreviousGroupIndex(previous) : undefined
@@ -190,10 +197,17 @@ export class TableWriter<T extends Table<any> = Table<any>> {
 
   /**
    * Validates, order-checks, digests and writes rows. Throws RowRejected for a row that cannot be
-   * published (nothing of that row or after it is written).
+   * published (nothing of that row or after it is written). In a table whose units are groups of
+   * documents, with keepGroups, the rows are gathered a unit at a time and each unit appended whole,
+   * known by its rows' content.
    */
   append(rows: ReadonlyArray<Row<T>>): void {
     this.checkOpen()
+    if (this.identity !== undefined && !byDocument(this.table)) return this.gatherUnits(rows)
+    this.appendRows(rows)
+  }
+
+  private appendRows(rows: ReadonlyArray<Row<T>>): void {
     try {
       for (const row of rows) this.take(row)
     } finally {
@@ -214,9 +228,10 @@ export class TableWriter<T extends Table<any> = Table<any>> {
       return rows
     }
     const endsBefore = this.reusable === undefined ? undefined : this.boundaries.takesDocument(docId, size.rows, size.chars)
-    if (endsBefore === undefined) return this.append(readRows())
+    if (endsBefore === undefined) return this.appendRows(readRows())
     if (this.document !== undefined && String(this.document) >= docId) {
-      throw new RowRejected(this.table.name, this.digest.rows, `(doc_id=${JSON.stringify(docId)}) comes before the document above it (${JSON.stringify(this.document)}) in the table's order (${this.table.orderedBy.join(", ")})`)
+      const unit = (id: unknown) => JSON.stringify(String(id).split("\u0000").join(", "))
+      throw new RowRejected(this.table.name, this.digest.rows, `(${unitColumns(this.table)!.join(", ")}=${unit(docId)}) comes before the rows above it (${unit(this.document)}) in the table's order (${this.table.orderedBy.join(", ")})`)
     }
     this.appended += size.rows
     if (endsBefore) this.endGroup()
@@ -230,6 +245,36 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     } finally {
       this.writeSegment()
     }
+  }
+
+  /** Rows gathered into units; each unit, once its rows are all in, appended whole (appendUnit). */
+  private gatherUnits(rows: ReadonlyArray<Row<T>>): void {
+    for (const row of rows) {
+      const id = String(this.unitOf!(row as Record<string, unknown>))
+      if (this.unit !== undefined && this.unit.id !== id) this.appendUnit()
+      this.unit ??= { id, rows: [] }
+      this.unit.rows.push(row)
+    }
+  }
+
+  /** The unit gathered, appended as a document is, its key the digest of its rows. */
+  private appendUnit(): void {
+    const unit = this.unit
+    if (unit === undefined) return
+    unit.key = contentKey(unit.rows, this.names)
+    let chars = 0
+    for (const row of unit.rows) chars += rowChars(row as Record<string, unknown>, this.names)
+    try {
+      this.appendDocument(unit.id, { rows: unit.rows.length, chars }, () => unit.rows)
+    } finally {
+      this.unit = undefined
+    }
+  }
+
+  /** A unit's key: a document's cache key, or the key of the rows of the group of documents being appended. */
+  private keyOfUnit(id: string): string | undefined {
+    if (byDocument(this.table)) return this.identity!.documentKey(id)
+    return this.unit?.id === id ? this.unit.key : undefined
   }
 
   private checkOpen(): void {
@@ -251,7 +296,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
 
   /** Counts the row to its document in the group; a group's first row looks for a previous group starting there. */
   private gather(record: Record<string, unknown>): void {
-    const docId = record["doc_id"]
+    const docId = this.unitOf!(record)
     const nextDocument = docId !== this.document
     if (nextDocument) this.nextDocument(docId)
     if (this.gathered.length === 0) this.startGroup()
@@ -271,7 +316,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
 
   private nextDocument(docId: unknown): void {
     this.document = docId
-    this.documentKey = this.identity!.documentKey(String(docId)) ?? null
+    this.documentKey = this.keyOfUnit(String(docId)) ?? null
     this.documentRows = 0
   }
 
@@ -356,6 +401,7 @@ export class TableWriter<T extends Table<any> = Table<any>> {
    */
   closeFiles(): ClosedFiles {
     if (this.filesClosed !== undefined) return this.filesClosed
+    this.appendUnit()
     this.closed = true
     this.endGroup()
     this.previous = undefined
