@@ -66,6 +66,26 @@ class DictionaryValues {
     this.groups.push(Int32Array.from(positions))
   }
 
+  /**
+   * A row group taken from a previous file of the table: its distinct indices into that file's
+   * dictionary, `known` holding (by that index) where each value already found is in this dictionary
+   * (-1 where not yet), so that a value is decoded and looked up once for all the groups taken.
+   */
+  addTaken(indices: Int32Array, known: Int32Array, valueOf: (index: number) => string): void {
+    const dictionary = this.dictionary
+    if (dictionary === undefined) throw new Error("dictionary values added after the dictionary was written")
+    const positions = new Int32Array(indices.length)
+    indices.forEach((index, k) => {
+      let position = known[index]!
+      if (position < 0) {
+        position = dictionary.positionOf(valueOf(index))
+        known[index] = position
+      }
+      positions[k] = position
+    })
+    this.groups.push(positions)
+  }
+
   /** The dictionary, as the vector the file holds. Once. */
   take(): Arrow.Vector<Arrow.Utf8> {
     const dictionary = this.dictionary
@@ -129,6 +149,8 @@ export class ArrowTableWriter<T extends Table<any>> {
   /** Per batch given to collectTaken, in turn: each dictionary column's distinct indices, for writeTaken. */
   private takenIndices: Array<ReadonlyArray<Int32Array | undefined>> = []
   private readonly marks = new IndexMarks()
+  /** Per dictionary column: where each value of the previous file's dictionary is in this file's (-1: not found yet). */
+  private takenPositions: Array<Int32Array | undefined> = []
 
   constructor(table: T, private readonly sink: FileSink) {
     this.schema = arrowSchema(table)
@@ -162,8 +184,13 @@ export class ArrowTableWriter<T extends Table<any>> {
       if (dictionary === undefined) return undefined
       const data = dictionaryData(batch, i)
       const indices = this.marks.distinct(data)
-      const values = Array.from(indices, (index) => data.dictionary!.get(index) as string)
-      dictionary.addGroup(values, values.length)
+      const size = data.dictionary?.length ?? 0
+      let known = this.takenPositions[i]
+      if (known === undefined || known.length !== size) {
+        known = new Int32Array(size).fill(-1)
+        this.takenPositions[i] = known
+      }
+      dictionary.addTaken(indices, known, (index) => data.dictionary!.get(index) as string)
       return indices
     }))
   }
@@ -190,6 +217,7 @@ export class ArrowTableWriter<T extends Table<any>> {
     this.output = undefined
     this.dictionaries = []
     this.takenIndices = []
+    this.takenPositions = []
     return written
   }
 

@@ -110,18 +110,32 @@ export const stillMatches = (gathered: ReadonlyArray<GroupDocument>, candidate: 
 export const matchesWhole = (gathered: ReadonlyArray<GroupDocument>, candidate: Candidate): boolean =>
   gathered.length === candidate.place.documents.length && gathered.every((document, i) => sameDocument(document, candidate.place.documents[i]))
 
-/** A value as contentKey writes it: strings quoted, and -0, NaN and null told apart, as the files tell them. */
-const keyValue = (value: unknown): string =>
-  typeof value === "string" ? JSON.stringify(value) : typeof value === "number" && Object.is(value, -0) ? "-0" : String(value)
+/**
+ * A value as contentKey writes it: a string with its length before it, a number with -0 and NaN as the
+ * files tell them apart, and the kind of every value marked, so that no two rows write alike.
+ */
+const keyValue = (value: unknown): string => {
+  switch (typeof value) {
+    case "string":
+      return `s${value.length}:${value}`
+    case "number":
+      return Object.is(value, -0) ? "n-0" : `n${value}`
+    case "boolean":
+      return value ? "t" : "f"
+    default:
+      return value === null ? "z" : "u"
+  }
+}
 
 /** The SHA-256 of rows' values, column by column: rows that key alike are written alike. */
 export const contentKey = (rows: ReadonlyArray<object>, names: ReadonlyArray<string>): string => {
-  const hash = createHash("sha256")
+  let text = ""
   for (const row of rows) {
     const record = row as Record<string, unknown>
-    hash.update(names.map((name) => keyValue(record[name])).join(",")).update("\n")
+    for (const name of names) text += `${keyValue(record[name])},`
+    text += "\n"
   }
-  return hash.digest("hex")
+  return createHash("sha256").update(text).digest("hex")
 }
 
 /** Bytes `start` to before `end` of a file. */
