@@ -299,6 +299,9 @@ export interface MeasureView {
   readonly counts: CodebookFreeCounts
 }
 
+/** A measure view as the cache keeps it: its term lists apart. */
+type StoredView = Omit<MeasureView, "counts"> & { readonly counts: Omit<CodebookFreeCounts, "terms"> }
+
 export const measureViewOf = (annotated: AnnotatedDocument): MeasureView => ({
   document: annotated.document,
   warnings: annotated.warnings,
@@ -336,8 +339,13 @@ export const measureView = (view: MeasureView, measures: CompiledMeasureCodebook
 export interface DocumentCache {
   /** The annotations: the rows of the per-document tables. */
   readonly annotations: DiskCache<AnnotatedDocument>
-  /** Their measure views, under the same keys; written last, so that a view says its entry is whole. */
-  readonly views: DiskCache<MeasureView>
+  /** Their measure views, under the same keys, without their term lists; written last, so that a view says its entry is whole. */
+  readonly views: DiskCache<StoredView>
+  /**
+   * The views' term lists, most of a view's bytes, apart: a run whose measures hold a document's term
+   * totals already (term-store.ts) reads its view without them.
+   */
+  readonly terms: DiskCache<CodebookFreeCounts["terms"]>
   /** A document's framing counts and naming counts, each under the document's key and its codebook's. */
   readonly codebookCounts: DiskCache<FrameCounts | ReadonlyArray<NamingCount>>
   /** Documents' own bootstrap intervals, by what they were bootstrapped from (reusedFrameIntervals). */
@@ -351,7 +359,8 @@ export interface DocumentCache {
 /** A document cache in `dir`. */
 export const openDocumentCache = (dir: string, keys: Pick<DocumentCache, "inputsKey" | "codeKey">): DocumentCache => ({
   annotations: openDiskCache<AnnotatedDocument>(join(dir, "annotations")),
-  views: openDiskCache<MeasureView>(join(dir, "views")),
+  views: openDiskCache<StoredView>(join(dir, "views")),
+  terms: openDiskCache<CodebookFreeCounts["terms"]>(join(dir, "terms")),
   codebookCounts: openDiskCache(join(dir, "codebook-counts")),
   frameIntervals: openDiskCache<KeptFrameIntervals>(join(dir, "frame-intervals")),
   inputsKey: keys.inputsKey,
@@ -427,8 +436,10 @@ export const ANNOTATION_ONLY: ReadonlyArray<RowsPart> = ["sentences", "tokens", 
 
 /** fromCache, given the document's cache key. */
 const cachedEntry = (key: string, context: DocumentContext, cache: DocumentCache, leftOut: ReadonlySet<LeftOutPart>): ProcessedDocument | undefined => {
-  const view = cache.views.get(key)
-  if (view === undefined) return undefined
+  const stored = cache.views.get(key)
+  const terms = stored === undefined || leftOut.has("terms") ? [] : cache.terms.get(key)
+  if (stored === undefined || terms === undefined) return undefined
+  const view: MeasureView = { ...stored, counts: { ...stored.counts, terms } }
   const rowsWanted = ANNOTATION_ONLY.some((part) => !leftOut.has(part))
   const annotated = rowsWanted ? cache.annotations.get(key) : undefined
   if (rowsWanted && annotated === undefined) return undefined
@@ -452,8 +463,10 @@ export const processCached = (
   if (cached !== undefined) return cached
   const annotated = annotateDocument(doc, context)
   const view = measureViewOf(annotated)
+  const { terms, ...counts } = view.counts
   cache.annotations.put(key, annotated)
-  cache.views.put(key, view)
+  cache.terms.put(key, terms)
+  cache.views.put(key, { ...view, counts } satisfies StoredView)
   const measures = cachedMeasures(key, view, annotated, context.measures, cache)
   return leaveOut(withMeasures({ ...annotated, sizes: view.sizes }, measures), leftOut)
 }

@@ -131,6 +131,16 @@ describe("worker threads and the per-document cache", () => {
     expect(annotations.flatMap((dir) => listFiles(dir))).toHaveLength(5)
   })
 
+  it("a cached document whose term lists are gone, its term totals not kept either, is read and annotated again", async () => {
+    const store = tempDir("cache")
+    await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 2, cacheDir: store }))
+    const terms = readdirSync(join(store, "documents")).map((fingerprint) => join(store, "documents", fingerprint, "terms"))
+    for (const dir of [...terms, join(store, "tables"), join(store, "terms")]) rmSync(dir, { recursive: true })
+    const summary = await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 2, cacheDir: store }))
+    expectSameDataset(summary.output, committed)
+    expect(terms.flatMap((dir) => listFiles(dir))).toHaveLength(5)
+  })
+
   it("a text that is not the one hashed as the run started is named, with the fix", async () => {
     const manifest = await succeed(readManifest(seedRaw))
     const codebooks = await succeed(loadCodebooks(seedRaw))
