@@ -7,6 +7,8 @@ import { join } from "node:path"
 import { Effect, Stream, type FileSystem, type Path, type Scope } from "effect"
 import { type DocumentCache, type DocumentCodebooks, type DocumentContext, type DocumentReply, type DocumentRequest, fromCache, type LeftOutPart, openDocumentCache, processCached, type ProcessedDocument, ROWS_PARTS } from "./document.ts"
 import { InputError } from "./errors.ts"
+import { openDiskCache } from "./cache.ts"
+import type { Interval } from "./measure/bootstrap.ts"
 import { readDocument } from "./ingest.ts"
 import type { PublishError } from "./errors.ts"
 import { PartialUnreadable, type PartialFile } from "./shards.ts"
@@ -63,6 +65,9 @@ export const figureCacheDir = (cacheDir: string) => join(cacheDir, "figures")
 
 /** The documents' annotations in the cache, read in the main thread. */
 export const cachedAnnotations = (settings: CacheSettings) => openDocumentCache(entriesDir(settings), settings).annotations
+
+/** The groups' bootstrap intervals, by what they were bootstrapped from (measure/bootstrap-units.ts), under the code's folder. */
+export const cachedUnitIntervals = (settings: CacheSettings) => openDiskCache<ReadonlyArray<Interval | null>>(join(entriesDir(settings), "unit-intervals"))
 
 const mainThreadCache = (settings: CacheSettings | undefined): DocumentCache | undefined =>
   settings === undefined

@@ -14,7 +14,7 @@ import { documents } from "../schemas/documents.ts"
 import { hashRawTexts, readManifest } from "./ingest.ts"
 import { loadCodebooks } from "./codebooks.ts"
 import { type AnnotatedDocument, ANNOTATION_ONLY, type TableSize, annotationInputsKey, compileContext, type DocumentCodebooks, type LeftOutPart, type ProcessedDocument, ROWS_PARTS, ROWS_TABLES, rowsOfPart, type RowsPart } from "./document.ts"
-import { cachedAnnotations, documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, termStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
+import { cachedAnnotations, cachedUnitIntervals, documentsFromPartials, documentsFromRaw, figureCacheDir, startDocumentWorkers, tableStoreDir, termStoreDir, type CacheSettings, type DocumentFeed, type DocumentWorkers } from "./document-feed.ts"
 import { openTableStore, type TableStore, type TakenTable } from "./table-store.ts"
 import { documentKeysById, groupIdentities, tableKeys } from "./table-keys.ts"
 import { openTermStore, resumableDocuments, type TermStore } from "./term-store.ts"
@@ -23,7 +23,7 @@ import { ROW_GROUP_LIMITS } from "./publish/row-groups.ts"
 import { cacheKey, codeFingerprint, type DiskCache, openDiskCache } from "./cache.ts"
 import { InputError, PublishError } from "./errors.ts"
 import { openPartial, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
-import { createMeasureAccumulator, frameLexiconRows, type MeasureAccumulator, measureParameters, PRESTART_FROM_DOCUMENTS, startBootstrapPool } from "./measure/index.ts"
+import { createMeasureAccumulator, frameLexiconRows, type MeasureAccumulator, type UnitIntervalStore, measureParameters, PRESTART_FROM_DOCUMENTS, startBootstrapPool } from "./measure/index.ts"
 import { termFrequencies } from "../schemas/term_frequencies.ts"
 import { keyness } from "../schemas/keyness.ts"
 import { entitySalience } from "../schemas/entity_salience.ts"
@@ -177,7 +177,11 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     // 5b. the group-level measures, written as they are produced; the groups' bootstrap runs on other
     // threads meanwhile (stopped if writing fails)
     const bootstrapAbort = new AbortController()
-    const measureRows = measures.rowsInWorkers({ signal: bootstrapAbort.signal, ...(bootstrapPool === undefined ? {} : { pool: bootstrapPool }) })
+    const measureRows = measures.rowsInWorkers({
+      signal: bootstrapAbort.signal,
+      ...(bootstrapPool === undefined ? {} : { pool: bootstrapPool }),
+      ...(reuse === undefined ? {} : { unitIntervals: reuse.unitIntervals })
+    })
     const frameScoresReady = whenSettled(measureRows.frame_scores)
     const keyTerms = new KeyTermCandidates()
     const drawnSalience: Array<Row<typeof entitySalience>> = []
@@ -275,6 +279,8 @@ interface TableReuse {
   /** The corpus's term totals kept for re-runs, and each document's cache key by its doc_id (empty if one is not known). */
   readonly terms: TermStore
   readonly documentKeys: ReadonlyMap<string, string>
+  /** The groups' bootstrap intervals, by what they were bootstrapped from. */
+  readonly unitIntervals: UnitIntervalStore
 }
 
 const tableReuse = (run: PreparedRun, hashes: ReadonlyMap<string, string>, cache: CacheSettings): TableReuse => {
@@ -286,6 +292,7 @@ const tableReuse = (run: PreparedRun, hashes: ReadonlyMap<string, string>, cache
     keys: tableKeys(publishedTables, inputs),
     identities: groupIdentities(publishedTables, inputs),
     terms: openTermStore(termStoreDir(cache.dir), cache.codeKey),
+    unitIntervals: cachedUnitIntervals(cache),
     documentKeys: documentKeysById(inputs) ?? new Map()
   }
 }

@@ -427,6 +427,35 @@ describe("the bootstrap off the main thread", () => {
     }
   })
 
+  it("rowsInWorkers takes the units' intervals kept by an earlier run, and bootstraps again only the units whose documents changed", async () => {
+    const kept = new Map<string, unknown>()
+    const puts: Array<string> = []
+    const store = {
+      get: (key: string) => deserialize(serialize(kept.get(key))) as never,
+      put: (key: string, intervals: unknown) => {
+        puts.push(key)
+        kept.set(key, intervals)
+      }
+    }
+    const frameScoresOf = (input: ReadonlyArray<Measured>, withStore: boolean) =>
+      accumulateWith(input, { resamples: 40, seed: 3 }).rowsInWorkers({ threads: 0, ...(withStore ? { unitIntervals: store } : {}) }).frame_scores
+    const expected = await frameScoresOf(documents, false)
+    expect(await frameScoresOf(documents, true)).toEqual(expected)
+    const groupUnits = new Set(expected.filter((row) => row.level !== "document").map((row) => `${row.level}/${row.unit}`)).size
+    expect(puts).toHaveLength(groupUnits)
+    expect(await frameScoresOf(documents, true)).toEqual(expected)
+    expect(puts).toHaveLength(groupUnits) // nothing bootstrapped again
+    // one document's hits changed: only the groups it is in are bootstrapped again
+    const [first, ...rest] = documents
+    const changed = { groups: first!.groups, measures: { ...first!.measures, sentence_frame_hits: [], frame_intervals: undefined } } as Measured
+    const memberOf = [first!.groups.outlet, first!.groups.country, first!.groups.camp].filter((group) => group !== null).length
+    expect(await frameScoresOf([changed, ...rest], true)).toEqual(await frameScoresOf([changed, ...rest], false))
+    expect(puts).toHaveLength(groupUnits + memberOf)
+    // a damaged entry is bootstrapped again, not read
+    for (const key of kept.keys()) kept.set(key, [{ low: "x" }])
+    expect(await frameScoresOf(documents, true)).toEqual(expected)
+  })
+
   it("rowsInWorkers on the seed corpus, its own intervals carried or not", async () => {
     const carried = seedCorpus()
     const expected = accumulateWith(withoutIntervals(carried), { resamples: 1000, seed: 20250101 }).finish().frame_scores

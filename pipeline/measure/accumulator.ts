@@ -12,7 +12,7 @@ import { namingVariants } from "../../schemas/naming_variants.ts"
 import { compareRows, type Row } from "../../schemas/table.ts"
 import type { Grouping, termFrequencies } from "../../schemas/term_frequencies.ts"
 import type { BootstrapOptions, Interval } from "./bootstrap.ts"
-import { bootstrapUnits, type UnitBootstrapThreads, unitBootstrapSetup, unitsToBootstrap } from "./bootstrap-units.ts"
+import { bootstrapUnits, keptUnitIntervals, type UnitBootstrapThreads, unitBootstrapSetup, type UnitIntervalStore, unitIntervalsKey, unitsToBootstrap } from "./bootstrap-units.ts"
 import type { CompiledMeasureCodebooks } from "./codebooks.ts"
 import { entitySalienceRows } from "./entities.ts"
 import { frameScoreRows } from "./frames.ts"
@@ -203,13 +203,25 @@ export class MeasureAccumulator {
    * known yet (the groups') starts now on worker threads, while the caller reads term_frequencies
    * and keyness. The same rows as rows(), whatever the threads.
    */
-  rowsInWorkers(options: FinishOptions & UnitBootstrapThreads = {}): PendingMeasureRows {
+  rowsInWorkers(options: FinishOptions & UnitBootstrapThreads & { readonly unitIntervals?: UnitIntervalStore } = {}): PendingMeasureRows {
     const { rows, records, units, bootstrap, knownIntervals } = this.snapshot(options)
+    const store = options.unitIntervals
     const unknown = units.filter((unit) => knownIntervals(unit) === null)
+    // A unit bootstrapped before from the same documents, sentences and hits is not bootstrapped again.
+    const keys = new Map(store === undefined ? [] : unknown.map((unit) => [unit, unitIntervalsKey(bootstrap, this.frameIds, unit)]))
+    const kept = new Map<Unit, ReadonlyArray<Interval | null>>()
+    for (const [unit, key] of keys) {
+      const found = keptUnitIntervals(store!.get(key), this.frames.count)
+      if (found !== undefined) kept.set(unit, found)
+    }
+    const toBootstrap = unknown.filter((unit) => !kept.has(unit))
     const setup = unitBootstrapSetup(records, this.frames.count, bootstrap)
-    const frameScores = bootstrapUnits(setup, unitsToBootstrap(records, unknown), options).then((intervals) => {
-      const computed = new Map(unknown.map((unit, i) => [unit, intervals[i]!]))
-      return this.frameScoreTable(units, bootstrap, (unit) => knownIntervals(unit) ?? computed.get(unit)!)
+    const frameScores = bootstrapUnits(setup, unitsToBootstrap(records, toBootstrap), options).then((intervals) => {
+      toBootstrap.forEach((unit, i) => {
+        kept.set(unit, intervals[i]!)
+        store?.put(keys.get(unit)!, intervals[i]!)
+      })
+      return this.frameScoreTable(units, bootstrap, (unit) => knownIntervals(unit) ?? kept.get(unit)!)
     })
     frameScores.catch(() => {}) // a caller that stops before awaiting it is not left an unhandled rejection
     return { ...rows, frame_scores: frameScores }

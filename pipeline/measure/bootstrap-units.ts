@@ -2,6 +2,7 @@
 // draws from its own stream (seeded by the run's seed and the unit's name), so which thread
 // bootstraps a unit changes nothing: units are split between threads by their cost, and their
 // intervals come back in the units' order.
+import { createHash } from "node:crypto"
 import { availableParallelism } from "node:os"
 import { createWorkerPool, type WorkerPool } from "../workers/pool.ts"
 import {
@@ -77,6 +78,41 @@ export const unitBootstrapSetup = (documents: ReadonlyArray<BootstrapDocument>, 
   frameCount,
   options
 })
+
+/** Units' intervals kept between runs, by what they were bootstrapped from (unitIntervalsKey). */
+export interface UnitIntervalStore {
+  readonly get: (key: string) => ReadonlyArray<Interval | null> | undefined
+  readonly put: (key: string, intervals: ReadonlyArray<Interval | null>) => void
+}
+
+const bytesOf = (array: Int32Array | Float64Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
+
+/**
+ * What a unit's intervals are bootstrapped from: the settings, the frames, the unit's name (its stream
+ * of draws is seeded by it) and its documents, in order, each with its sentences' tokens and hits.
+ */
+export const unitIntervalsKey = (
+  options: BootstrapOptions,
+  frameIds: ReadonlyArray<string>,
+  unit: Pick<GroupMember<BootstrapDocument>, "groupBy" | "group" | "documents">
+): string => {
+  const hash = createHash("sha256").update(JSON.stringify(["unit frame intervals", options.resamples, options.seed, frameIds, unit.groupBy, unit.group, unit.documents.length]))
+  const lengths = new Int32Array(4)
+  for (const document of unit.documents) {
+    const parts = [document.sentenceTokens, document.offsets, document.frames, document.hits]
+    parts.forEach((part, i) => (lengths[i] = part.length))
+    hash.update(bytesOf(lengths))
+    for (const part of parts) hash.update(bytesOf(part))
+  }
+  return hash.digest("hex")
+}
+
+/** Kept intervals, if they are a unit's of `frameCount` frames (a damaged entry is a miss). */
+export const keptUnitIntervals = (kept: unknown, frameCount: number): Array<Interval | null> | undefined => {
+  if (!Array.isArray(kept) || kept.length !== frameCount) return undefined
+  const valid = kept.every((interval) => interval === null || (typeof interval?.low === "number" && typeof interval?.high === "number"))
+  return valid ? (kept as Array<Interval | null>) : undefined
+}
 
 /** Units of `documents` (the setup's, in its order) as positions in the setup's corpus. */
 export const unitsToBootstrap = <D>(documents: ReadonlyArray<D>, units: ReadonlyArray<GroupMember<D>>): Array<UnitToBootstrap> => {

@@ -30,7 +30,7 @@ export {
   mergeAccumulators,
   type PendingMeasureRows
 } from "./accumulator.ts"
-export { INLINE_BELOW_DRAWS, PRESTART_FROM_DOCUMENTS, startBootstrapPool, type UnitBootstrapThreads } from "./bootstrap-units.ts"
+export { INLINE_BELOW_DRAWS, PRESTART_FROM_DOCUMENTS, startBootstrapPool, type UnitBootstrapThreads, type UnitIntervalStore } from "./bootstrap-units.ts"
 export { compileMeasureCodebooks, type CompiledMeasureCodebooks } from "./codebooks.ts"
 export { frameLexiconRows } from "./frames.ts"
 export { matchableSentences, packSentences, tokensBySentence, unpackSentences, type MatchableSentence, type PackedSentences } from "./document.ts"
