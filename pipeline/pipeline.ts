@@ -19,7 +19,7 @@ import { openTableStore, type TableStore, type TakenTable } from "./table-store.
 import { documentKeysById, groupIdentities, tableKeys } from "./table-keys.ts"
 import { openTermStore, resumableDocuments, type TermStore } from "./term-store.ts"
 import type { GroupIdentity } from "./publish/group-reuse.ts"
-import { ROW_GROUP_LIMITS } from "./publish/row-groups.ts"
+import { ROW_GROUP_LIMITS, rowChars } from "./publish/row-groups.ts"
 import { cacheKey, codeFingerprint, type DiskCache, openDiskCache } from "./cache.ts"
 import { InputError, PublishError } from "./errors.ts"
 import { openPartial, partialFileName, shareOf, writePartial, type PartialFile, type ShardSpec } from "./shards.ts"
@@ -124,6 +124,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const warnings: Array<string> = []
     const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
     const byFrameHitOrder = compareRows(frameHits)
+    const documentColumns = documents.columns.map(({ name }) => name)
 
     // A stored entry of a table the figures draw from keeps the rows they draw: with both term tables
     // taken, the documents' term counts are not needed at all.
@@ -154,7 +155,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     yield* feed((doc) =>
       Effect.gen(function* () {
         const { document } = doc
-        yield* write(documents, [document])
+        yield* writeDocument(documents, doc, { rows: 1, chars: rowChars(document, documentColumns) }, () => [document])
         const annotation = onDemand === undefined ? () => doc : onDemand.read(document.doc_id)
         for (const part of ROWS_PARTS) yield* writePart(doc, part, annotation)
         yield* writeDocument(frameHits, doc, doc.frameHits, () => [...doc.measures.frame_hits].sort(byFrameHitOrder))

@@ -447,7 +447,8 @@ describe("the bootstrap off the main thread", () => {
     expect(puts).toHaveLength(groupUnits) // nothing bootstrapped again
     // one document's hits changed: only the groups it is in are bootstrapped again
     const [first, ...rest] = documents
-    const changed = { groups: first!.groups, measures: { ...first!.measures, sentence_frame_hits: [], frame_intervals: undefined } } as Measured
+    const { frame_intervals: _, ...measures } = first!.measures
+    const changed: Measured = { groups: first!.groups, measures: { ...measures, sentence_frame_hits: [] } }
     const memberOf = [first!.groups.outlet, first!.groups.country, first!.groups.camp].filter((group) => group !== null).length
     expect(await frameScoresOf([changed, ...rest], true)).toEqual(await frameScoresOf([changed, ...rest], false))
     expect(puts).toHaveLength(groupUnits + memberOf)
