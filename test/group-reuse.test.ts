@@ -107,6 +107,11 @@ describe("row groups taken from a table's previous files", () => {
     const groups = reused.written.groups!.length
     expect(reused.written.taken.length).toBeGreaterThanOrEqual(groups - 8)
     expect(reused.written.taken.length).toBeLessThan(groups)
+    // the taken groups' dictionary values are gathered from the indices kept with them, or else from their record batches
+    expect(previous.written.groups!.every((group) => group.dictionaryIndices?.length === 6)).toBe(true)
+    const withoutIndices = previousOf(previous)
+    const unindexed = await write(after, { identity: identity(after), previous: { ...withoutIndices, groups: withoutIndices.groups.map(({ dictionaryIndices: _, ...place }) => place) } })
+    for (const format of TABLE_FORMATS) expect(unindexed.bytes[format]!.equals(fresh.bytes[format]!), format).toBe(true)
   })
 
   it("give the same files when documents come whole, reading only the documents of the groups written anew", async () => {

@@ -184,15 +184,46 @@ export class ArrowTableWriter<T extends Table<any>> {
       if (dictionary === undefined) return undefined
       const data = dictionaryData(batch, i)
       const indices = this.marks.distinct(data)
-      const size = data.dictionary?.length ?? 0
-      let known = this.takenPositions[i]
-      if (known === undefined || known.length !== size) {
-        known = new Int32Array(size).fill(-1)
-        this.takenPositions[i] = known
-      }
-      dictionary.addTaken(indices, known, (index) => data.dictionary!.get(index) as string)
+      dictionary.addTaken(indices, this.knownPositions(i, data.dictionary?.length ?? 0), (index) => data.dictionary!.get(index) as string)
       return indices
     }))
+  }
+
+  /**
+   * collectTaken, for a record batch whose dictionary columns' distinct indices (`distinct`, in
+   * dictionaryColumns' order, as `groupIndices` gave them) are known: its values are read from the
+   * previous file's dictionaries (`dictionaryOf`, by column position), not from the batch.
+   */
+  collectTakenIndices(distinct: ReadonlyArray<Int32Array>, dictionaryOf: (column: number) => Arrow.Vector | undefined): void {
+    if (this.output !== undefined || this.finished) throw new Error("dictionary values collected after writing started")
+    let d = 0
+    this.takenIndices.push(this.dictionaries.map((dictionary, i) => {
+      if (dictionary === undefined) return undefined
+      const indices = distinct[d++]
+      const values = dictionaryOf(i)
+      if (indices === undefined || values === undefined) throw new Error(`the dictionary indices or the dictionary of column ${i} of a group taken are missing`)
+      dictionary.addTaken(indices, this.knownPositions(i, values.length), (index) => {
+        if (index < 0 || index >= values.length) throw new Error(`a group taken has dictionary index ${index}, beyond its dictionary of ${values.length} values`)
+        return values.get(index) as string
+      })
+      return indices
+    }))
+  }
+
+  /** Per row group, in order, its dictionary columns' distinct indices (GroupPlace.dictionaryIndices); before close. */
+  groupIndices(groups: number): Array<ReadonlyArray<Int32Array>> {
+    const dictionaries = this.dictionaries.filter((dictionary) => dictionary !== undefined)
+    return Array.from({ length: groups }, (_, group) => dictionaries.map((dictionary) => dictionary.positions(group)))
+  }
+
+  /** Column i's positions in this file's dictionary of the previous file's values (-1: not found yet), for a dictionary of `size`. */
+  private knownPositions(i: number, size: number): Int32Array {
+    let known = this.takenPositions[i]
+    if (known === undefined || known.length !== size) {
+      known = new Int32Array(size).fill(-1)
+      this.takenPositions[i] = known
+    }
+    return known
   }
 
   /** Writes rows, given as every column's values, as one record batch; the table's rows in order across the calls. */

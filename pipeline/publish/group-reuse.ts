@@ -36,6 +36,12 @@ export interface GroupPlace {
   /** Its CSV lines' bytes: from `csv[0]` to before `csv[1]`. */
   readonly csv: readonly [number, number]
   readonly parquet: WrittenRowGroup
+  /**
+   * Per dictionary column of its Arrow record batch, the dictionary indices its rows use, each once, in
+   * the order they first appear: a run taking the group gathers its dictionary values from these
+   * (and the file's dictionaries) without reading the batch.
+   */
+  readonly dictionaryIndices?: ReadonlyArray<Int32Array>
 }
 
 /** What a table's row groups are made from, besides their documents: the table, the code, the codebooks it reads. */

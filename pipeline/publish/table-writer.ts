@@ -56,6 +56,8 @@ const openPreviousArrow = async (path: string) => {
     await reader.open()
     if (!reader.isFile()) throw new Error("not in the Arrow IPC file format")
     return {
+      /** The file's dictionary of a column, by the column's position (its dictionary's id). */
+      dictionary: (column: number): Arrow.Vector | undefined => reader.dictionaries.get(column),
       batch: async (index: number): Promise<Arrow.RecordBatch> => {
         const batch = await reader.readRecordBatch(index).catch((error: unknown) => {
           throw unreadable(error)
@@ -425,8 +427,13 @@ export class TableWriter<T extends Table<any> = Table<any>> {
     const previous = taken.length === 0 ? undefined : await openPreviousArrow(this.reusable!.previous.arrowPath)
     try {
       const takenBatch = (index: number) => previous!.batch(takenFrom.get(index)!)
+      const collectTaken = async (index: number) => {
+        const known = this.reusable!.previous.groups[takenFrom.get(index)!]?.dictionaryIndices
+        if (known === undefined) this.arrow.collectTaken(await takenBatch(index))
+        else this.arrow.collectTakenIndices(known, previous!.dictionary)
+      }
       await scanParquetColumns(this.parquetPath, this.arrow.dictionaryColumns, async (index, read) => {
-        if (takenFrom.has(index)) this.arrow.collectTaken(await takenBatch(index))
+        if (takenFrom.has(index)) await collectTaken(index)
         else this.arrow.collect(await read())
       }).catch((error: unknown) => {
         if (error instanceof PreviousFilesUnreadable) throw error
@@ -435,9 +442,10 @@ export class TableWriter<T extends Table<any> = Table<any>> {
       const parquetContent = await readParquetContent(this.table, file, this.parquetPath, { expected: digest, taken }, async (index, chunks) =>
         chunks === undefined ? this.arrow.writeTaken(await takenBatch(index)) : this.arrow.writeColumns(chunks))
       if ("problem" in parquetContent) throw new ParquetUnreadable(parquetContent.problem)
+      const indices = this.identity === undefined ? [] : this.arrow.groupIndices(this.places.length)
       const arrow = await this.arrow.close()
       const written = this.identity === undefined ? [] : this.parquet.groups
-      const groups = this.identity === undefined ? undefined : this.places.map((place, i) => ({ ...place, parquet: written[i]! }))
+      const groups = this.identity === undefined ? undefined : this.places.map((place, i) => ({ ...place, parquet: written[i]!, dictionaryIndices: indices[i]! }))
       this.parquet.release()
       return { table: this.table, digest, files: { csv, arrow, parquet }, parquetContent, groups, taken }
     } finally {
