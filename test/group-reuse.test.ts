@@ -6,7 +6,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { entities } from "../schemas/entities.ts"
 import { entitySalience } from "../schemas/entity_salience.ts"
-import type { Row } from "../schemas/table.ts"
+import type { Row, Table } from "../schemas/table.ts"
 import { decodeCsv } from "../pipeline/publish/csv.ts"
 import { contentKey, type GroupIdentity, type GroupPlace, type PreviousGroups } from "../pipeline/publish/group-reuse.ts"
 import { rowChars, type RowGroupLimits } from "../pipeline/publish/row-groups.ts"
@@ -74,14 +74,15 @@ const write = async (docs: ReadonlyArray<Doc>, reuse?: { identity: GroupIdentity
   return { dir, written, bytes, reads }
 }
 
-const previousOf = ({ dir, written }: { dir: string; written: WrittenTable }, context = "entities@test"): PreviousGroups => ({
+/** A table's files as written, as the previous files a later writer takes groups from. */
+const previousOf = ({ dir, written }: { dir: string; written: WrittenTable }, context = "entities@test", table: Table<any> = entities): PreviousGroups => ({
   context,
   limits,
   digest: written.digest,
   groups: written.groups!,
-  csvPath: join(dir, tableFile(entities, "csv")),
-  parquetPath: join(dir, tableFile(entities, "parquet")),
-  arrowPath: join(dir, tableFile(entities, "arrow"))
+  csvPath: join(dir, tableFile(table, "csv")),
+  parquetPath: join(dir, tableFile(table, "parquet")),
+  arrowPath: join(dir, tableFile(table, "arrow"))
 })
 
 describe("row groups taken from a table's previous files", () => {
@@ -178,16 +179,7 @@ describe("row groups of a table whose units are groups of documents", () => {
     for (let start = 0; start < rows.length; start += 700) writer.append(rows.slice(start, start + 700))
     const written = await writer.close()
     const bytes = Object.fromEntries(TABLE_FORMATS.map((format) => [format, readFileSync(join(dir, tableFile(entitySalience, format)))]))
-    const previousFiles: PreviousGroups = {
-      context: contentKeyed.context,
-      limits,
-      digest: written.digest,
-      groups: written.groups!,
-      csvPath: join(dir, tableFile(entitySalience, "csv")),
-      parquetPath: join(dir, tableFile(entitySalience, "parquet")),
-      arrowPath: join(dir, tableFile(entitySalience, "arrow"))
-    }
-    return { written, bytes, previousFiles, dir }
+    return { written, bytes, previousFiles: previousOf({ dir, written }, contentKeyed.context, entitySalience), dir }
   }
 
   it("give, with a unit added and two changed, the files of writing every row afresh; the groups of unchanged units are taken", async () => {
