@@ -16,6 +16,7 @@ import { openVersion, type OpenVersionOptions } from "../pipeline/publish.ts"
 import type { PipelineError } from "../pipeline/errors.ts"
 import { documents } from "../schemas/documents.ts"
 import { tokens } from "../schemas/tokens.ts"
+import { sentences } from "../schemas/sentences.ts"
 import type { Row, Table } from "../schemas/table.ts"
 import { defaultDatasetCard } from "../schemas/inputs/dataset.ts"
 import { failureOf, projectRoot, succeed, tempDir } from "./support.ts"
@@ -108,5 +109,26 @@ describe("the read-back queue", () => {
     } finally {
       await queue.close()
     }
+  })
+})
+
+describe("an Arrow file whose dictionary is larger than a batch's share of it", () => {
+  it("reads back as the rows written, and a changed row is found, its large dictionary decoded a batch at a time", async () => {
+    // 70,000 sentences: a sentence_id dictionary larger than the files' decoded-whole limit (65,536)
+    const [template] = seedRows(sentences) as Array<Row<typeof sentences>>
+    const rows = Array.from({ length: 70_000 }, (_, i): Row<typeof sentences> => {
+      const docId = `doc-${String(Math.floor(i / 100)).padStart(4, "0")}`
+      return { ...template!, doc_id: docId, sentence_id: `${docId}#s${i % 100}`, index: i % 100, text: `Sentence ${i}.`, start: 0, end: `Sentence ${i}.`.length }
+    })
+    const dir = tempDir("large-dictionary")
+    for (const format of ["csv", "arrow", "parquet"]) mkdirSync(join(dir, format))
+    const writer = new TableWriter(sentences, dir)
+    writer.append(rows)
+    const { digest } = await writer.close()
+    const path = join(dir, tableFile(sentences, "arrow"))
+    expect(await verifyTableFile(sentences, "arrow", path, digest)).toBeUndefined()
+    const other = new RowDigest()
+    rows.forEach((row, i) => other.addRecord(i === 68_000 ? { ...row, sentence_id: `${row.doc_id}#s99` } : row, sentences.columns.map(({ name }) => name)))
+    expect(await verifyTableFile(sentences, "arrow", path, other.result())).toMatchObject({ problem: expect.stringMatching(/^differs from the rows the pipeline produced/) })
   })
 })

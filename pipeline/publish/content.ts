@@ -108,7 +108,10 @@ export const readCsvContent = async (table: TableLayout, file: string, path: str
   return { digest: digest.result() }
 }
 
-/** A dictionary's values, decoded once for all the indices that point into it. */
+/** Dictionaries of at most this many values are decoded whole, once; larger ones a batch's values at a time. */
+const DECODED_WHOLE = 1 << 16
+
+/** A small dictionary's values, decoded once for all the indices that point into it. */
 const dictionaryValues = new WeakMap<Arrow.Vector, ReadonlyArray<unknown>>()
 
 const decodedDictionary = (dictionary: Arrow.Vector): ReadonlyArray<unknown> => {
@@ -121,21 +124,56 @@ const decodedDictionary = (dictionary: Arrow.Vector): ReadonlyArray<unknown> => 
 }
 
 /**
+ * A large dictionary's slots, one per value, holding a value only while a batch that uses it is read:
+ * a dictionary with a value per row group's sentence (sentence_id) would otherwise be held decoded
+ * whole, a string per sentence of the corpus, while the file is read back.
+ */
+const dictionarySlots = new WeakMap<Arrow.Vector, Array<unknown>>()
+
+/** A dictionary column's values by row. */
+const dictionaryColumn = (data: Arrow.Data): Array<unknown> => {
+  const dictionary = data.dictionary!
+  const indices = data.values as Int32Array
+  const values = new Array<unknown>(data.length)
+  const hasNulls = data.nullCount > 0
+  if (dictionary.length <= DECODED_WHOLE) {
+    const decoded = decodedDictionary(dictionary)
+    for (let row = 0; row < data.length; row++) values[row] = !hasNulls || data.getValid(row) ? decoded[indices[row]!] : null
+    return values
+  }
+  let slots = dictionarySlots.get(dictionary)
+  if (slots === undefined) {
+    slots = new Array<unknown>(dictionary.length).fill(undefined)
+    dictionarySlots.set(dictionary, slots)
+  }
+  const used: Array<number> = []
+  for (let row = 0; row < data.length; row++) {
+    if (hasNulls && !data.getValid(row)) {
+      values[row] = null
+      continue
+    }
+    const index = indices[row]!
+    let value = slots[index]
+    if (value === undefined) {
+      value = dictionary.get(index)
+      slots[index] = value
+      used.push(index)
+    }
+    values[row] = value
+  }
+  for (const index of used) slots[index] = undefined
+  return values
+}
+
+/**
  * A record batch's column, its values by row, as apache-arrow reads them: numbers without nulls as the
- * typed array they are stored in, a dictionary column through its dictionary decoded once (rather than
- * once a row), the others value by value.
+ * typed array they are stored in, a dictionary column through its dictionary (each value decoded once
+ * for the batch, or once for the file when the dictionary is small), the others value by value.
  */
 const columnValues = (vector: Arrow.Vector): ArrayLike<unknown> => {
   if (vector.data.length !== 1) return [...vector]
   const data = vector.data[0]!
-  if (Arrow.DataType.isDictionary(vector.type)) {
-    const dictionary = decodedDictionary(data.dictionary!)
-    const indices = data.values as Int32Array
-    const values = new Array<unknown>(data.length)
-    const hasNulls = data.nullCount > 0
-    for (let row = 0; row < data.length; row++) values[row] = !hasNulls || data.getValid(row) ? dictionary[indices[row]!] : null
-    return values
-  }
+  if (Arrow.DataType.isDictionary(vector.type)) return dictionaryColumn(data)
   if ((Arrow.DataType.isInt(vector.type) || Arrow.DataType.isFloat(vector.type)) && vector.nullCount === 0) return vector.toArray()
   return [...vector]
 }
