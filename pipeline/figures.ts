@@ -16,8 +16,11 @@ import { type FigureSpec, renderSvg } from "./figures/render.ts"
 import { cacheKey, type DiskCache } from "./cache.ts"
 import { packageVersions } from "./software.ts"
 
+/** What the figures read of a document: which outlet it is from, by id and name. */
+export type FigureDocument = Pick<Row<typeof documents>, "doc_id" | "outlet_id" | "outlet">
+
 export interface FigureInput {
-  readonly documents: ReadonlyArray<Row<typeof documents>>
+  readonly documents: ReadonlyArray<FigureDocument>
   readonly frameScores: ReadonlyArray<Row<typeof frameScores>>
   /** For the frames' readable labels. */
   readonly frameLexicon: ReadonlyArray<Row<typeof frameLexicon>>

@@ -32,7 +32,7 @@ import { frameHits } from "../schemas/frame_hits.ts"
 import { frameScores } from "../schemas/frame_scores.ts"
 import { namingVariants } from "../schemas/naming_variants.ts"
 import { openVersion, type PublishResult, type VersionWriter } from "./publish.ts"
-import { renderFigures, rendererVersions, type FigureCache } from "./figures.ts"
+import { type FigureCache, type FigureDocument, renderFigures, rendererVersions } from "./figures.ts"
 import { KeyTermCandidates } from "./figures/key-terms.ts"
 import { isDrawnSalience } from "./figures/entity-salience.ts"
 import { isDrawnNaming } from "./figures/naming-variants.ts"
@@ -119,7 +119,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const bootstrapPool = total < PRESTART_FROM_DOCUMENTS
       ? undefined
       : yield* Effect.acquireRelease(Effect.sync(() => startBootstrapPool()), (pool) => Effect.promise(() => pool.close()))
-    const documentRows: Array<Row<typeof documents>> = [] // one small row per document, for the figures
+    const documentRows: Array<FigureDocument> = [] // what the figures read of each document
     const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
     const warnings: Array<string> = []
     const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
@@ -161,7 +161,8 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
         yield* writeDocument(frameHits, doc, doc.frameHits, () => [...doc.measures.frame_hits].sort(byFrameHitOrder))
         // 5b. measure: only the document's counts are kept, folded into the running totals
         measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
-        documentRows.push(structuredClone(document)) // a copy whose strings no longer hold on to the raw text
+        // copies whose strings no longer hold on to the raw text
+        documentRows.push(structuredClone({ doc_id: document.doc_id, outlet_id: document.outlet_id, outlet: document.outlet }))
         textInputs.push({ path: `texts/${document.file}`, sha256: document.sha256_raw })
         warnings.push(...doc.warnings)
         counts.paragraphs += document.n_paragraphs

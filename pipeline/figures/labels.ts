@@ -1,6 +1,5 @@
 // Readable labels and locale-independent ordering for the figures.
-import type { documents } from "../../schemas/documents.ts"
-import type { Row } from "../../schemas/table.ts"
+import type { FigureDocument } from "../figures.ts"
 
 /** Orders strings by UTF-16 code unit, never by the machine's locale. */
 export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -27,7 +26,7 @@ export const headingOf = (id: string): string =>
     .join(" ")
 
 /** Maps an outlet_id to the outlet's name in the documents table, falling back to the id itself. */
-export const outletLabeller = (docs: ReadonlyArray<Row<typeof documents>>): ((outletId: string) => string) => {
+export const outletLabeller = (docs: ReadonlyArray<FigureDocument>): ((outletId: string) => string) => {
   const names = new Map<string, string>()
   for (const doc of [...docs].sort((a, b) => byText(a.doc_id, b.doc_id))) {
     if (doc.outlet_id !== null && doc.outlet !== null && !names.has(doc.outlet_id)) names.set(doc.outlet_id, doc.outlet)
@@ -38,5 +37,5 @@ export const outletLabeller = (docs: ReadonlyArray<Row<typeof documents>>): ((ou
 export type Grouping = "camp" | "outlet"
 
 /** Labels a group: outlets by name, camps by their researcher-assigned id. */
-export const groupLabeller = (docs: ReadonlyArray<Row<typeof documents>>, grouping: Grouping): ((group: string) => string) =>
+export const groupLabeller = (docs: ReadonlyArray<FigureDocument>, grouping: Grouping): ((group: string) => string) =>
   grouping === "outlet" ? outletLabeller(docs) : (group) => group
