@@ -345,7 +345,7 @@ export interface DocumentCache {
    * The views' term lists, most of a view's bytes, apart: a run whose measures hold a document's term
    * totals already (term-store.ts) reads its view without them.
    */
-  readonly terms: DiskCache<CodebookFreeCounts["terms"]>
+  readonly termLists: DiskCache<CodebookFreeCounts["terms"]>
   /** A document's framing counts and naming counts, each under the document's key and its codebook's. */
   readonly codebookCounts: DiskCache<FrameCounts | ReadonlyArray<NamingCount>>
   /** Documents' own bootstrap intervals, by what they were bootstrapped from (reusedFrameIntervals). */
@@ -360,7 +360,7 @@ export interface DocumentCache {
 export const openDocumentCache = (dir: string, keys: Pick<DocumentCache, "inputsKey" | "codeKey">): DocumentCache => ({
   annotations: openDiskCache<AnnotatedDocument>(join(dir, "annotations")),
   views: openDiskCache<StoredView>(join(dir, "views")),
-  terms: openDiskCache<CodebookFreeCounts["terms"]>(join(dir, "terms")),
+  termLists: openDiskCache<CodebookFreeCounts["terms"]>(join(dir, "term-lists")),
   codebookCounts: openDiskCache(join(dir, "codebook-counts")),
   frameIntervals: openDiskCache<KeptFrameIntervals>(join(dir, "frame-intervals")),
   inputsKey: keys.inputsKey,
@@ -437,7 +437,7 @@ export const ANNOTATION_ONLY: ReadonlyArray<RowsPart> = ["sentences", "tokens", 
 /** fromCache, given the document's cache key. */
 const cachedEntry = (key: string, context: DocumentContext, cache: DocumentCache, leftOut: ReadonlySet<LeftOutPart>): ProcessedDocument | undefined => {
   const stored = cache.views.get(key)
-  const terms = stored === undefined || leftOut.has("terms") ? [] : cache.terms.get(key)
+  const terms = stored === undefined || leftOut.has("terms") ? [] : cache.termLists.get(key)
   if (stored === undefined || terms === undefined) return undefined
   const view: MeasureView = { ...stored, counts: { ...stored.counts, terms } }
   const rowsWanted = ANNOTATION_ONLY.some((part) => !leftOut.has(part))
@@ -465,7 +465,7 @@ export const processCached = (
   const view = measureViewOf(annotated)
   const { terms, ...counts } = view.counts
   cache.annotations.put(key, annotated)
-  cache.terms.put(key, terms)
+  cache.termLists.put(key, terms)
   cache.views.put(key, { ...view, counts } satisfies StoredView)
   const measures = cachedMeasures(key, view, annotated, context.measures, cache)
   return leaveOut(withMeasures({ ...annotated, sizes: view.sizes }, measures), leftOut)

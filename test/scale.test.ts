@@ -134,7 +134,7 @@ describe("worker threads and the per-document cache", () => {
   it("a cached document whose term lists are gone, its term totals not kept either, is read and annotated again", async () => {
     const store = tempDir("cache")
     await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 2, cacheDir: store }))
-    const terms = readdirSync(join(store, "documents")).map((fingerprint) => join(store, "documents", fingerprint, "terms"))
+    const terms = readdirSync(join(store, "documents")).map((fingerprint) => join(store, "documents", fingerprint, "term-lists"))
     for (const dir of [...terms, join(store, "tables"), join(store, "terms")]) rmSync(dir, { recursive: true })
     const summary = await succeed(runPipeline({ rawDir: seedRaw, outDir: tempDir("out"), workers: 2, cacheDir: store }))
     expectSameDataset(summary.output, committed)
