@@ -21,12 +21,14 @@ import { intervalsOfUnits, splitByCost, unitBootstrapSetup, unitsToBootstrap } f
 import { unitIntervals } from "../pipeline/measure/frames.ts"
 import { membersByGroup } from "../pipeline/measure/groups.ts"
 import {
+  createRecordArena,
   createRecordNames,
   documentFrameIntervals,
   documentRecord,
   type FrameIntervalStore,
   frameNumbers,
   type KeptFrameIntervals,
+  recordToJSON,
   reusedFrameIntervals
 } from "../pipeline/measure/record.ts"
 import { TermCounts } from "../pipeline/measure/term-counts.ts"
@@ -198,6 +200,33 @@ describe("the measure accumulator against the aggregation it replaced", () => {
     const [list] = measures.terms
     expect(() => accumulator.add(groups, { ...measures, terms: [{ ...list!, counts: list!.counts.map(() => -1) }] })).toThrow(/count of -1/)
     expect(accumulator.size).toBe(0)
+  })
+
+  it("keeps each record's counts whole wherever they fall in the arena's chunks, one record's view never reaching another's", () => {
+    const documents = synthetic(60, 17, { sentences: 12 })
+    const frames = frameNumbers(codebooks.frames.frames)
+    const bootstrap = { resamples: 20, seed: 2 }
+    const recorded = (chunkLength?: number) => {
+      const names = createRecordNames()
+      const arena = createRecordArena(chunkLength)
+      const records = documents.map(({ groups, measures }) => documentRecord(arena, groups, measures, frames, names, bootstrap))
+      return records.map((record) => recordToJSON(record, frames.ids, names))
+    }
+    const apart = documents.map(({ groups, measures }) => {
+      const names = createRecordNames()
+      return recordToJSON(documentRecord(createRecordArena(), groups, measures, frames, names, bootstrap), frames.ids, names)
+    })
+    // chunks of 7 numbers: most records are larger than a chunk, the rest share one
+    for (const chunkLength of [7, 64, undefined]) {
+      const json = recorded(chunkLength)
+      expect(json).toEqual(apart)
+      json.forEach((document, i) => {
+        const { measures } = documents[i]!
+        expect(document.sentence_tokens).toEqual(measures.sentence_tokens)
+        expect(document.entities).toEqual(measures.entities)
+        expect(document.naming).toEqual(measures.naming)
+      })
+    }
   })
 })
 
@@ -474,9 +503,10 @@ describe("the bootstrap off the main thread", () => {
 
   it("gathers a unit's documents from the corpus laid end to end as packing them does, and bootstraps them alike", () => {
     const names = createRecordNames()
+    const arena = createRecordArena()
     const frames = frameNumbers(codebooks.frames.frames)
     const records = documents
-      .map(({ groups, measures }) => documentRecord(groups, measures, frames, names, { resamples: 1, seed: 1 }))
+      .map(({ groups, measures }) => documentRecord(arena, groups, measures, frames, names, { resamples: 1, seed: 1 }))
       .sort((a, b) => (a.groups.doc_id < b.groups.doc_id ? -1 : 1))
     const setup = unitBootstrapSetup(records, 3, { resamples: 20, seed: 4 })
     const units = membersByGroup(records, true)

@@ -20,6 +20,7 @@ import { type GroupMember, membersByGroup } from "./groups.ts"
 import { namingVariantRows } from "./naming.ts"
 import {
   carriedIntervals,
+  createRecordArena,
   createRecordNames,
   type DocumentRecord,
   documentRecord,
@@ -106,6 +107,8 @@ const byDocId = (a: DocumentRecord, b: DocumentRecord) => (a.groups.doc_id < b.g
 export class MeasureAccumulator {
   private readonly terms = new TermTotals()
   private readonly records = new Map<string, DocumentRecord>()
+  /** Where the records keep their counts. */
+  private readonly arena = createRecordArena()
   /** Documents whose terms the totals hold already (resumeTerms): each must still be added, its terms are not. */
   private readonly termsCounted = new Set<string>()
   /** The entity names and naming variants the records number. */
@@ -138,7 +141,7 @@ export class MeasureAccumulator {
   add(groups: DocumentGroups, measures: DocumentMeasures): void {
     if (this.records.has(groups.doc_id)) throw new Error(`measure: document ${groups.doc_id} given twice`)
     const carried = carriedIntervals(measures, this.frames, this.bootstrap)
-    const record = documentRecord(groups, measures, this.frames, this.names, this.bootstrap, carried)
+    const record = documentRecord(this.arena, groups, measures, this.frames, this.names, this.bootstrap, carried)
     if (!this.termsCounted.has(groups.doc_id)) this.terms.add(record.groups, measures.terms)
     this.records.set(record.groups.doc_id, record)
     this.generation++
@@ -170,7 +173,7 @@ export class MeasureAccumulator {
       if (this.records.has(document.doc_id)) {
         throw new Error(`measure: document ${document.doc_id} is in more than one partial result; partials must hold disjoint sets of documents`)
       }
-      return recordFromJSON(document, this.frames, this.names, this.bootstrap, sameBootstrap)
+      return recordFromJSON(this.arena, document, this.frames, this.names, this.bootstrap, sameBootstrap)
     })
     this.terms.addPartial(checked.terms)
     for (const record of records) this.records.set(record.groups.doc_id, record)

@@ -94,13 +94,15 @@ export const packDocuments = (documents: ReadonlyArray<BootstrapDocument>): Boot
   let s = 0
   let h = 0
   documents.forEach((document, d) => {
+    // each taken once: a record's arrays are views made as they are read
+    const { sentenceTokens: documentTokens, offsets: documentOffsets, frames: documentFrames } = document
     first[d] = s
-    sentenceTokens.set(document.sentenceTokens, s)
-    for (let i = 0; i < document.sentenceTokens.length; i++) offsets[s + i] = h + document.offsets[i]!
-    frames.set(document.frames, h)
+    sentenceTokens.set(documentTokens, s)
+    for (let i = 0; i < documentTokens.length; i++) offsets[s + i] = h + documentOffsets[i]!
+    frames.set(documentFrames, h)
     hits.set(document.hits, h)
-    s += document.sentenceTokens.length
-    h += document.frames.length
+    s += documentTokens.length
+    h += documentFrames.length
   })
   first[documents.length] = s
   offsets[s] = h

@@ -119,9 +119,10 @@ export const frameScoreRows = (
   for (const document of unit.documents) {
     tokens += document.tokens
     nSentences += document.sentenceTokens.length
-    for (let k = 0; k < document.frames.length; k++) {
-      hits[document.frames[k]!]! += document.hits[k]!
-      hitSentences[document.frames[k]!]!++
+    const { frames: framesHit, hits: documentHits } = document
+    for (let k = 0; k < framesHit.length; k++) {
+      hits[framesHit[k]!]! += documentHits[k]!
+      hitSentences[framesHit[k]!]!++
     }
   }
   const intervals = computed ?? unitIntervals(unit, frameIds.length, options)

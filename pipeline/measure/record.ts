@@ -9,6 +9,10 @@ import { cacheKey } from "../cache.ts"
 import { own } from "./terms.ts"
 import type { DocumentFrameIntervals, DocumentGroups, DocumentMeasures, EntityCount, NamingCount, SentenceFrameHits } from "./types.ts"
 
+/**
+ * A document's counts. Each array is a view made as it is read (a record keeps where its numbers
+ * are, in its RecordArena): take it once, not once per element.
+ */
 export interface DocumentRecord extends BootstrapDocument {
   readonly groups: DocumentGroups
   /** Non-punctuation tokens (DocumentMeasures.tokens). */
@@ -29,6 +33,137 @@ export interface DocumentRecord extends BootstrapDocument {
    * frame, NaN where there is none.
    */
   readonly intervals: Float64Array
+}
+
+/** Numbers a chunk of a RecordArena holds (unless one record needs more). */
+const ARENA_CHUNK = 1 << 16
+
+/**
+ * Appends runs of numbers end to end into chunks of ARENA_CHUNK, a run never split between chunks.
+ * A record's arrays would otherwise each have their own buffer, whose bookkeeping outside the heap
+ * costs several times the numbers of a typical document; thousands of records then grow a run's
+ * memory by kilobytes each.
+ */
+class ChunkedNumbers<A extends Int32Array | Float64Array> {
+  private chunk: A
+  private used = 0
+
+  constructor(
+    private readonly create: (length: number) => A,
+    private readonly chunkLength: number
+  ) {
+    this.chunk = create(0)
+  }
+
+  /** Room for `length` numbers: the chunk holding them and where they start. */
+  take(length: number): { readonly chunk: A; readonly at: number } {
+    if (this.used + length > this.chunk.length) {
+      this.chunk = this.create(Math.max(length, this.chunkLength))
+      this.used = 0
+    }
+    const at = this.used
+    this.used += length
+    return { chunk: this.chunk, at }
+  }
+}
+
+/** Where a run's document records keep their numbers. */
+export class RecordArena {
+  readonly counts: ChunkedNumbers<Int32Array>
+  readonly bounds: ChunkedNumbers<Float64Array>
+
+  constructor(chunkLength: number) {
+    this.counts = new ChunkedNumbers((length) => new Int32Array(length), chunkLength)
+    this.bounds = new ChunkedNumbers((length) => new Float64Array(length), chunkLength)
+  }
+}
+
+/** An empty arena; `chunkLength` other than the default only to test records across chunks. */
+export const createRecordArena = (chunkLength: number = ARENA_CHUNK): RecordArena => new RecordArena(chunkLength)
+
+/**
+ * A record's counts lie end to end in one chunk: sentence tokens (one per sentence), hit offsets
+ * (one more), hit frames, hits, entity pairs, naming pairs; its intervals in a chunk of bounds.
+ */
+class ArenaRecord implements DocumentRecord {
+  constructor(
+    readonly groups: DocumentGroups,
+    readonly tokens: number,
+    private readonly counts: Int32Array,
+    private readonly at: number,
+    private readonly sentences: number,
+    private readonly hitEntries: number,
+    private readonly entityNumbers: number,
+    private readonly namingNumbers: number,
+    private readonly bounds: Float64Array,
+    private readonly boundsAt: number,
+    private readonly boundCount: number
+  ) {}
+
+  get sentenceTokens(): Int32Array {
+    return this.counts.subarray(this.at, this.at + this.sentences)
+  }
+
+  get offsets(): Int32Array {
+    const from = this.at + this.sentences
+    return this.counts.subarray(from, from + this.sentences + 1)
+  }
+
+  get frames(): Int32Array {
+    const from = this.at + 2 * this.sentences + 1
+    return this.counts.subarray(from, from + this.hitEntries)
+  }
+
+  get hits(): Int32Array {
+    const from = this.at + 2 * this.sentences + 1 + this.hitEntries
+    return this.counts.subarray(from, from + this.hitEntries)
+  }
+
+  get entityCounts(): Int32Array {
+    const from = this.at + 2 * this.sentences + 1 + 2 * this.hitEntries
+    return this.counts.subarray(from, from + this.entityNumbers)
+  }
+
+  get namingCounts(): Int32Array {
+    const from = this.at + 2 * this.sentences + 1 + 2 * this.hitEntries + this.entityNumbers
+    return this.counts.subarray(from, from + this.namingNumbers)
+  }
+
+  get intervals(): Float64Array {
+    return this.bounds.subarray(this.boundsAt, this.boundsAt + this.boundCount)
+  }
+}
+
+/** A record of these counts, copied into the arena. */
+const storedRecord = (
+  arena: RecordArena,
+  groups: DocumentGroups,
+  tokens: number,
+  parts: SentenceCounts & Pick<DocumentRecord, "entityCounts" | "namingCounts">,
+  intervals: Float64Array
+): DocumentRecord => {
+  const ordered = [parts.sentenceTokens, parts.offsets, parts.frames, parts.hits, parts.entityCounts, parts.namingCounts]
+  const { chunk, at } = arena.counts.take(ordered.reduce((sum, part) => sum + part.length, 0))
+  let next = at
+  for (const part of ordered) {
+    chunk.set(part, next)
+    next += part.length
+  }
+  const stored = arena.bounds.take(intervals.length)
+  stored.chunk.set(intervals, stored.at)
+  return new ArenaRecord(
+    groups,
+    tokens,
+    chunk,
+    at,
+    parts.sentenceTokens.length,
+    parts.frames.length,
+    parts.entityCounts.length,
+    parts.namingCounts.length,
+    stored.chunk,
+    stored.at,
+    intervals.length
+  )
 }
 
 /** The codebook's frames, sorted: records number them by position. */
@@ -184,6 +319,7 @@ const ownIntervals = (docId: string, counts: SentenceCounts, frames: FrameNumber
  * the measures) gives them.
  */
 export const documentRecord = (
+  arena: RecordArena,
   groups: DocumentGroups,
   measures: Pick<DocumentMeasures, "doc_id" | "tokens" | "sentence_tokens" | "sentence_frame_hits" | "entities" | "naming">,
   frames: FrameNumbers,
@@ -195,13 +331,13 @@ export const documentRecord = (
   if (groups.doc_id !== docId) throw new Error(`measure: groups of ${groups.doc_id} paired with measures of ${docId}`)
   if (typeof measures.tokens !== "number" || !Number.isFinite(measures.tokens)) throw new Error(`measure: ${docId} has ${measures.tokens} tokens`)
   const counts = {
-    groups: { doc_id: docId, outlet: groups.outlet, country: groups.country, camp: groups.camp },
-    tokens: measures.tokens,
     ...sentenceCounts(measures, frames),
     entityCounts: countPairs(measures.entities, (entity) => names.entities.numberOf(entity), (entity) => entity.mentions, `an entity of ${docId}`),
     namingCounts: countPairs(measures.naming, (naming) => names.variants.numberOf(naming), (naming) => naming.count, `a naming variant of ${docId}`)
   }
-  return { ...counts, intervals: known ?? ownIntervals(docId, counts, frames, bootstrap) }
+  const intervals = known ?? ownIntervals(docId, counts, frames, bootstrap)
+  const ownGroups = { doc_id: docId, outlet: groups.outlet, country: groups.country, camp: groups.camp }
+  return storedRecord(arena, ownGroups, measures.tokens, counts, intervals)
 }
 
 /** What DocumentMeasures.frame_intervals holds: the document's own intervals under `bootstrap`. */
@@ -304,17 +440,20 @@ const packIntervals = (intervals: ReadonlyArray<Interval | null>): Float64Array 
 }
 
 /** A record's own intervals, as frameScoreRows takes them. */
-export const recordIntervals = (record: DocumentRecord): Array<Interval | null> =>
-  Array.from({ length: record.intervals.length / 2 }, (_, f) =>
-    Number.isNaN(record.intervals[2 * f]) ? null : { low: record.intervals[2 * f]!, high: record.intervals[2 * f + 1]! }
+export const recordIntervals = (record: DocumentRecord): Array<Interval | null> => {
+  const intervals = record.intervals
+  return Array.from({ length: intervals.length / 2 }, (_, f) =>
+    Number.isNaN(intervals[2 * f]) ? null : { low: intervals[2 * f]!, high: intervals[2 * f + 1]! }
   )
+}
 
 /** A record's entity counts as measured. */
 export const recordEntities = (record: DocumentRecord, names: RecordNames): Array<EntityCount> => {
   const entities: Array<EntityCount> = []
-  for (let i = 0; i < record.entityCounts.length; i += 2) {
-    const { entity_id, canonical, type } = names.entities.valueOf(record.entityCounts[i]!)
-    entities.push({ entity_id, canonical, type, mentions: record.entityCounts[i + 1]! })
+  const pairs = record.entityCounts
+  for (let i = 0; i < pairs.length; i += 2) {
+    const { entity_id, canonical, type } = names.entities.valueOf(pairs[i]!)
+    entities.push({ entity_id, canonical, type, mentions: pairs[i + 1]! })
   }
   return entities
 }
@@ -322,18 +461,20 @@ export const recordEntities = (record: DocumentRecord, names: RecordNames): Arra
 /** A record's naming counts as measured. */
 export const recordNaming = (record: DocumentRecord, names: RecordNames): Array<NamingCount> => {
   const naming: Array<NamingCount> = []
-  for (let i = 0; i < record.namingCounts.length; i += 2) {
-    const { concept, variant } = names.variants.valueOf(record.namingCounts[i]!)
-    naming.push({ concept, variant, count: record.namingCounts[i + 1]! })
+  const pairs = record.namingCounts
+  for (let i = 0; i < pairs.length; i += 2) {
+    const { concept, variant } = names.variants.valueOf(pairs[i]!)
+    naming.push({ concept, variant, count: pairs[i + 1]! })
   }
   return naming
 }
 
 export const recordToJSON = (record: DocumentRecord, frameIds: ReadonlyArray<string>, names: RecordNames): PartialDocument => {
   const sentenceFrameHits: Array<SentenceFrameHits> = []
-  for (let s = 0; s < record.sentenceTokens.length; s++) {
-    for (let k = record.offsets[s]!; k < record.offsets[s + 1]!; k++) {
-      sentenceFrameHits.push({ sentence: s, frame_id: frameIds[record.frames[k]!]!, hits: record.hits[k]! })
+  const { sentenceTokens, offsets, frames, hits } = record
+  for (let s = 0; s < sentenceTokens.length; s++) {
+    for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
+      sentenceFrameHits.push({ sentence: s, frame_id: frameIds[frames[k]!]!, hits: hits[k]! })
     }
   }
   return {
@@ -342,7 +483,7 @@ export const recordToJSON = (record: DocumentRecord, frameIds: ReadonlyArray<str
     country: record.groups.country,
     camp: record.groups.camp,
     tokens: record.tokens,
-    sentence_tokens: Array.from(record.sentenceTokens),
+    sentence_tokens: Array.from(sentenceTokens),
     sentence_frame_hits: sentenceFrameHits,
     entities: recordEntities(record, names),
     naming: recordNaming(record, names),
@@ -355,6 +496,7 @@ export const recordToJSON = (record: DocumentRecord, frameIds: ReadonlyArray<str
  * was made under the same bootstrap options (`sameBootstrap`), else worked out again.
  */
 export const recordFromJSON = (
+  arena: RecordArena,
   document: PartialDocument,
   frames: FrameNumbers,
   names: RecordNames,
@@ -365,6 +507,7 @@ export const recordFromJSON = (
   if (unknown !== undefined) throw new Error(`measure: the partial's document ${document.doc_id} has hits of frame ${unknown.frame_id}, which the codebook does not have`)
   if (document.intervals.length !== 2 * frames.count) throw new Error(`measure: the partial's document ${document.doc_id} has ${document.intervals.length} interval bounds for ${frames.count} frames`)
   return documentRecord(
+    arena,
     { doc_id: document.doc_id, outlet: document.outlet, country: document.country, camp: document.camp },
     document,
     frames,
