@@ -32,7 +32,8 @@ import { frameHits } from "../schemas/frame_hits.ts"
 import { frameScores } from "../schemas/frame_scores.ts"
 import { namingVariants } from "../schemas/naming_variants.ts"
 import { openVersion, type PublishResult, type VersionWriter } from "./publish.ts"
-import { type FigureCache, type FigureDocument, renderFigures, rendererVersions } from "./figures.ts"
+import { type FigureCache, renderFigures, rendererVersions } from "./figures.ts"
+import { LabelDocuments } from "./figures/labels.ts"
 import { KeyTermCandidates } from "./figures/key-terms.ts"
 import { isDrawnSalience } from "./figures/entity-salience.ts"
 import { isDrawnNaming } from "./figures/naming-variants.ts"
@@ -119,7 +120,8 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const bootstrapPool = total < PRESTART_FROM_DOCUMENTS
       ? undefined
       : yield* Effect.acquireRelease(Effect.sync(() => startBootstrapPool()), (pool) => Effect.promise(() => pool.close()))
-    const documentRows: Array<FigureDocument> = [] // what the figures read of each document
+    const labelDocuments = new LabelDocuments() // what the figures read of the documents
+    let documentCount = 0
     const textInputs: Array<{ readonly path: string; readonly sha256: string }> = []
     const warnings: Array<string> = []
     const counts = { paragraphs: 0, sentences: 0, tokens: 0, entities: 0, removedSpans: 0 }
@@ -161,8 +163,8 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
         yield* writeDocument(frameHits, doc, doc.frameHits, () => [...doc.measures.frame_hits].sort(byFrameHitOrder))
         // 5b. measure: only the document's counts are kept, folded into the running totals
         measures.add({ doc_id: document.doc_id, outlet: document.outlet_id, country: document.country, camp: document.camp }, doc.measures)
-        // copies whose strings no longer hold on to the raw text
-        documentRows.push(structuredClone({ doc_id: document.doc_id, outlet_id: document.outlet_id, outlet: document.outlet }))
+        labelDocuments.see(document)
+        documentCount++
         textInputs.push({ path: `texts/${document.file}`, sha256: document.sha256_raw })
         warnings.push(...doc.warnings)
         counts.paragraphs += document.n_paragraphs
@@ -170,7 +172,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
         counts.tokens += doc.sizes.tokens
         counts.entities += doc.sizes.entities
         counts.removedSpans += doc.sizes.removedSpans
-        progress({ done: documentRows.length, total, label: document.doc_id })
+        progress({ done: documentCount, total, label: document.doc_id })
       }), unneeded, termsCounted)
     if (!termsUnneeded && reuse !== undefined && termsCounted.size !== reuse.documentKeys.size) {
       reuse.terms.put({ documents: reuse.documentKeys, state: measures.termState() })
@@ -214,7 +216,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
     const figureSalience = storedSalience ?? drawnSalience
     const figureNaming = storedNaming ?? drawnNaming
     const figures = yield* Effect.promise(() => renderFigures({
-      documents: documentRows,
+      documents: labelDocuments.documents,
       frameScores: frameScoreRows,
       frameLexicon: lexicon,
       keyness: figureKeyness,
@@ -222,7 +224,7 @@ const writeCorpus = (version: VersionWriter, feed: DocumentFeed, total: number, 
       entitySalience: figureSalience
     }, reuse?.figures))
     const figureRows = new Map<Table<any>, ReadonlyArray<unknown>>([[keyness, figureKeyness], [entitySalience, figureSalience], [namingVariants, figureNaming]])
-    return { figures, figureRows, textInputs, warnings, documents: documentRows.length, counts }
+    return { figures, figureRows, textInputs, warnings, documents: documentCount, counts }
   }))
 
 /** Stage 1 and what every kind of run shares: the corpus's manifest and codebooks, read and checked. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest"
 import { Result } from "effect"
 import { type Figure, type FigureInput, renderFigures } from "../pipeline/figures.ts"
 import { KEY_TERMS_PER_OUTLET, KeyTermCandidates } from "../pipeline/figures/key-terms.ts"
+import { LabelDocuments, outletLabeller } from "../pipeline/figures/labels.ts"
 import { decodeCsv } from "../pipeline/publish/csv.ts"
 import { documents } from "../schemas/documents.ts"
 import { entitySalience } from "../schemas/entity_salience.ts"
@@ -148,6 +149,28 @@ describe("figure determinism", () => {
       expect(kept.length).toBeLessThanOrEqual(KEY_TERMS_PER_OUTLET * new Set(seed.documents.map((doc) => doc.outlet_id)).size)
       const drawn = await renderFigures({ ...seed, keyness: kept })
       expect(hashes(drawn)).toEqual(hashes(seedFigures))
+    }
+  })
+
+  it("labels outlets from the documents LabelDocuments keeps as from all of them, however they come", async () => {
+    // each outlet also named otherwise by a later and an earlier document, and not at all by another
+    const documentsSeen = seed.documents.flatMap((doc) => [
+      doc,
+      { ...doc, doc_id: `${doc.doc_id}-later`, outlet: `${doc.outlet} (later)` },
+      { ...doc, doc_id: `0-${doc.doc_id}`, outlet: `${doc.outlet} (first)` },
+      { ...doc, doc_id: `00-${doc.doc_id}`, outlet: null }
+    ])
+    const outlets = [...new Set(seed.documents.flatMap((doc) => (doc.outlet_id === null ? [] : [doc.outlet_id])))]
+    const labelAll = outletLabeller(documentsSeen)
+    expect(outlets.every((outlet) => labelAll(outlet).endsWith(" (first)"))).toBe(true)
+    const allFigures = hashes(await renderFigures({ ...seed, documents: documentsSeen }))
+    for (const order of [1, 2, 3]) {
+      const kept = new LabelDocuments()
+      for (const doc of shuffled(documentsSeen, order)) kept.see(doc)
+      expect(kept.documents).toHaveLength(outlets.length)
+      const labelKept = outletLabeller(kept.documents)
+      expect(outlets.map(labelKept)).toEqual(outlets.map(labelAll))
+      expect(hashes(await renderFigures({ ...seed, documents: kept.documents }))).toEqual(allFigures)
     }
   })
 

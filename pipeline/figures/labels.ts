@@ -34,6 +34,25 @@ export const outletLabeller = (docs: ReadonlyArray<FigureDocument>): ((outletId:
   return (outletId) => names.get(outletId) ?? outletId
 }
 
+/**
+ * Of the documents seen, those outletLabeller reads (per outlet, the first by doc_id naming it): the
+ * same labels as all of them, without keeping a row per document for the whole run.
+ */
+export class LabelDocuments {
+  private readonly firstOfOutlet = new Map<string, FigureDocument>()
+
+  see({ doc_id, outlet_id, outlet }: FigureDocument): void {
+    if (outlet_id === null || outlet === null) return
+    const kept = this.firstOfOutlet.get(outlet_id)
+    // a copy: its strings then hold on to nothing else of the document
+    if (kept === undefined || doc_id < kept.doc_id) this.firstOfOutlet.set(outlet_id, structuredClone({ doc_id, outlet_id, outlet }))
+  }
+
+  get documents(): ReadonlyArray<FigureDocument> {
+    return [...this.firstOfOutlet.values()]
+  }
+}
+
 export type Grouping = "camp" | "outlet"
 
 /** Labels a group: outlets by name, camps by their researcher-assigned id. */
